@@ -1,0 +1,121 @@
+"""The grading engine: sandboxed children from a preloaded fork server, Keras
+references computed once per assignment in a trusted worker, scores decided here.
+
+The process that uses a ``Grader`` never runs student code and never imports
+TensorFlow: both happen in processes forked from the fork server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from . import course, notebook, sandbox, scoring
+from .results import CheckResult, NotebookResult
+from .sandbox import GraderError, Limits
+from .spec import Check
+
+
+class Grader:
+    """Grades notebooks one at a time (thread-safe; use threads for parallelism).
+
+    Args:
+        limits: sandbox limits for each submission.
+        hidden: True/False to force hidden checks on/off; None uses them when present.
+    """
+
+    def __init__(self, limits: Limits = Limits(), hidden: bool | None = None):
+        self.limits = limits
+        self.hidden = hidden
+        self._lock = threading.Lock()
+        self._context = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._checks: dict[str, list[Check]] = {}
+        self._references: dict[str, Future] = {}
+
+    @property
+    def context(self):
+        """The fork-server multiprocessing context (started on first use)."""
+        with self._lock:
+            if self._context is None:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["autograder.preload"])
+                self._context = context
+            return self._context
+
+    def checks(self, assignment: course.Assignment) -> list[Check]:
+        with self._lock:
+            if assignment.name not in self._checks:
+                self._checks[assignment.name] = assignment.checks(self.hidden)
+            return self._checks[assignment.name]
+
+    def prepare(self, assignment: course.Assignment) -> Future:
+        """Start computing an assignment's references (once per Grader)."""
+        checks = self.checks(assignment)
+        context = self.context
+        with self._lock:
+            if assignment.name not in self._references:
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                trusted = [dataclasses.replace(c, compare=None) for c in checks]
+                self._references[assignment.name] = self._pool.submit(scoring.compute_references, trusted)
+            return self._references[assignment.name]
+
+    def references(self, assignment: course.Assignment) -> list[dict]:
+        try:
+            return self.prepare(assignment).result()
+        except Exception as err:
+            raise GraderError(f"computing the Keras references for {assignment.name} failed: {err!r}") from err
+
+    def grade(self, path: str | Path, student: str = "", assignment: course.Assignment | None = None) -> NotebookResult:
+        """Grade one notebook. Never raises for a bad submission; a failure of the
+        grader itself is reported in ``NotebookResult.grader_error``."""
+        start = time.monotonic()
+        assignment = assignment or course.assignment_for(path)
+        checks = self.checks(assignment)
+        try:
+            nb = notebook.load(path)
+        except notebook.NotebookError as err:
+            results = _all_failed(checks, f"The notebook could not be read: {err}")
+            return NotebookResult(student, assignment.name, results, time.monotonic() - start, (str(err),))
+        try:
+            self.prepare(assignment)
+            run = sandbox.run_submission(self.context, notebook.student_cells(nb), checks, self.limits)
+            references = self.references(assignment)
+        except GraderError as err:
+            results = _all_failed(checks, "Not graded: the grader failed (not your fault).")
+            return NotebookResult(student, assignment.name, results, time.monotonic() - start, grader_error=str(err))
+        outcomes = [run.outcomes[i] for i in range(len(checks))]
+        cell_errors = {i: c["error"] for i, c in run.cells.items() if c.get("error")}
+        notes = list(run.notes)
+        if cell_errors:
+            notes.append(f"{len(cell_errors)} cell(s) raised an error: " + ", ".join(f"cell {i}" for i in cell_errors))
+        return NotebookResult(
+            student,
+            assignment.name,
+            scoring.score(checks, references, outcomes),
+            time.monotonic() - start,
+            tuple(notes),
+            cell_errors=cell_errors,
+        )
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _all_failed(checks: list[Check], reason: str) -> tuple[CheckResult, ...]:
+    return tuple(
+        CheckResult(c.name, c.function, c.description, 0.0, c.points, c.hidden, message=reason) for c in checks
+    )

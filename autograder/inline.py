@@ -1,0 +1,38 @@
+"""``check()``: the test cells' entry point, run inside a notebook's own kernel.
+
+It calls the student's function in the kernel and compares with Keras there, so
+a student sees at once what passes. It is for feedback only: the batch grader,
+``pytest autograder`` and nbgrader's autograde (through
+``autograder.nbgrader_plugin``) re-grade in the sandbox, and those scores count.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from . import course, scoring
+from .calls import call
+from .report_text import format_function_report
+
+
+def check(function: str, obj: Any, hidden: bool = False) -> float:
+    """Run the checks of one function on ``obj`` and print what passed.
+
+    Args:
+        function: the graded name, e.g. "conv2d_manual".
+        obj: the student's function (or class).
+        hidden: also run the hidden checks (instructor copy only).
+
+    Returns:
+        Points earned, a plain float (nbgrader reads it as partial credit).
+    """
+    assignment = course.assignment_of_function(function)
+    checks = [c for c in assignment.checks(hidden=hidden) if c.function == function]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        references = scoring.compute_references(checks)
+        outcomes = [call(obj, c, probe=c.manual and i == 0) for i, c in enumerate(checks)]
+    results = scoring.score(checks, references, outcomes)
+    print(format_function_report(function, results))
+    return float(sum(r.points for r in results))

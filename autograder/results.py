@@ -1,0 +1,93 @@
+"""Results: one per check, one per notebook, and their exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one check."""
+
+    name: str
+    """Check name, ``test_<function>_<property>``."""
+    function: str
+    """Student function the check called."""
+    description: str
+    """What the check called and expected, in a sentence."""
+    points: float
+    """Points earned."""
+    max_points: float
+    hidden: bool
+    message: str = ""
+    """Feedback when the check failed (what was called, what came back, why)."""
+    misconceptions: tuple[str, ...] = ()
+    """Misconception ids recognised in the failure."""
+
+    @property
+    def passed(self) -> bool:
+        return self.points >= self.max_points
+
+    def to_gradescope(self) -> dict:
+        """This result as a test of Gradescope's results.json."""
+        output = self.description if self.passed else f"{self.description}\n{self.message}".strip()
+        return {
+            "name": self.name,
+            "score": self.points,
+            "max_score": self.max_points,
+            "status": "passed" if self.passed else "failed",
+            "output": output,
+            "visibility": "after_published" if self.hidden else "visible",
+            "tags": [f"function:{self.function}"] + [f"misconception:{m}" for m in self.misconceptions],
+        }
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """The graded result of one student's notebook for one assignment."""
+
+    student: str
+    assignment: str
+    checks: tuple[CheckResult, ...]
+    execution_time: float = 0.0
+    notes: tuple[str, ...] = ()
+    """Submission-wide remarks: a notebook that could not be read, skipped cells."""
+    grader_error: str | None = None
+    """Set when the grader (not the student) failed; the score is then not final."""
+    cell_errors: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.points for c in self.checks), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(c.max_points for c in self.checks), 6)
+
+    def function_scores(self) -> dict[str, tuple[float, float]]:
+        """Function name -> (points, max points), in check order."""
+        scores: dict[str, tuple[float, float]] = {}
+        for c in self.checks:
+            got, top = scores.get(c.function, (0.0, 0.0))
+            scores[c.function] = (round(got + c.points, 6), round(top + c.max_points, 6))
+        return scores
+
+    def summary(self) -> str:
+        """The submission-wide text: score, notes, and a line per function."""
+        lines = [f"{self.assignment}: {self.score:g} / {self.max_score:g} points"]
+        if self.grader_error:
+            lines.append(f"GRADER ERROR (not your fault; this grade is not final): {self.grader_error}")
+        lines += list(self.notes)
+        for function, (got, top) in self.function_scores().items():
+            lines.append(f"  {function}: {got:g} / {top:g}")
+        return "\n".join(lines)
+
+    def to_gradescope(self) -> dict:
+        """Gradescope's results.json schema."""
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "execution_time": round(self.execution_time, 3),
+            "output": self.summary(),
+            "tests": [c.to_gradescope() for c in self.checks],
+        }

@@ -1,0 +1,103 @@
+"""Scoring: from references and call outcomes to check results with feedback.
+
+Runs only in a trusted process. A reference is ``{"expected": ..., "alternates":
+{misconception id: ...}}``; an outcome is what ``autograder.calls.call`` returned.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import compare as comparators
+from .misconceptions import diagnose, explain
+from .plain import describe, to_plain
+from .results import CheckResult
+from .spec import Check
+
+
+def compute_reference(check: Check) -> dict:
+    """The expected answer and the simulated mistakes of one check (uses Keras)."""
+    return {
+        "expected": to_plain(check.reference(*check.args, **check.kwargs)),
+        "alternates": {mid: to_plain(sim(*check.args, **check.kwargs)) for mid, sim in check.mistakes.items()},
+    }
+
+
+def compute_references(checks: list[Check]) -> list[dict]:
+    """``compute_reference`` for each check, quietly (TensorFlow logs silenced)."""
+    import warnings
+
+    from .quiet import quiet_tensorflow
+
+    quiet_tensorflow()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [compute_reference(c) for c in checks]
+
+
+def _argument(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        flags = "" if value.flags.writeable else ", read-only"
+        return f"array {value.shape} {value.dtype}{flags}"
+    return repr(value)
+
+
+def call_text(check: Check) -> str:
+    """How the function was called, with argument shapes and dtypes."""
+    parts = [_argument(a) for a in check.args]
+    parts += [f"{k}={_argument(v)}" for k, v in check.kwargs.items()]
+    readonly = " (array arguments read-only)" if check.readonly else ""
+    return f"{check.function}({', '.join(parts)}){readonly}"
+
+
+def _verdict(check: Check, reference: dict, outcome: dict) -> tuple[str, tuple[str, ...]]:
+    """('' , ()) when the answer is right, else (feedback, misconception ids)."""
+    called = f"Called {call_text(check)}."
+    if outcome.get("error"):
+        mids = ("input-mutated",) if "read-only" in str(outcome["error"]) else ()
+        return f"{called}\n{outcome['error']}", mids
+    expected, value = reference["expected"], outcome.get("value")
+    reason = (check.compare or comparators.allclose)(expected, value)
+    if reason is None and not outcome.get("mutated"):
+        return "", ()
+    if reason is None:
+        return f"{called}\nThe answer is right, but the function changed its input arrays.", ("input-mutated",)
+    mids = tuple(diagnose(expected, value, reference.get("alternates", {})))
+    if outcome.get("mutated"):
+        mids += ("input-mutated",)
+    lines = [called, f"Got:      {describe(value)}", f"Expected: {describe(expected)}", reason]
+    return "\n".join(lines), mids
+
+
+def score(checks: list[Check], references: list[dict], outcomes: list[dict]) -> tuple[CheckResult, ...]:
+    """Check results, in order. A manual function that called a forbidden library
+    (in any of its calls) earns nothing on all its checks."""
+    forbidden: dict[str, set[str]] = {}
+    for check, outcome in zip(checks, outcomes):
+        if check.manual and outcome.get("forbidden"):
+            forbidden.setdefault(check.function, set()).update(outcome["forbidden"])
+    results = []
+    for check, reference, outcome in zip(checks, references, outcomes):
+        message, mids = _verdict(check, reference, outcome)
+        if check.function in forbidden:
+            used = ", ".join(sorted(forbidden[check.function]))
+            message = f"{check.function} computed with {used}; it must use NumPy only, so it earns no credit.\n{message}".rstrip()
+            mids = ("forbidden-library-call",) + mids
+        if mids:
+            message += "\n" + "\n".join(explain(m) for m in dict.fromkeys(mids))
+        earned = 0.0 if message else check.points
+        results.append(
+            CheckResult(
+                name=check.name,
+                function=check.function,
+                description=check.description,
+                points=earned,
+                max_points=check.points,
+                hidden=check.hidden,
+                message=message,
+                misconceptions=tuple(dict.fromkeys(mids)),
+            )
+        )
+    return tuple(results)
