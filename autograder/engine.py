@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from . import course, notebook, sandbox, scoring
-from .results import CheckResult, NotebookResult
+from .results import NotebookResult, all_failed
 from .sandbox import GraderError, Limits
 from .spec import Check
 
@@ -72,22 +72,27 @@ class Grader:
             raise GraderError(f"computing the Keras references for {assignment.name} failed: {err!r}") from err
 
     def grade(self, path: str | Path, student: str = "", assignment: course.Assignment | None = None) -> NotebookResult:
-        """Grade one notebook. Never raises for a bad submission; a failure of the
-        grader itself is reported in ``NotebookResult.grader_error``."""
+        """Grade the notebook file at ``path`` (see ``grade_notebook``)."""
         start = time.monotonic()
         assignment = assignment or course.assignment_for(path)
-        checks = self.checks(assignment)
         try:
             nb = notebook.load(path)
         except notebook.NotebookError as err:
-            results = _all_failed(checks, f"The notebook could not be read: {err}")
+            results = all_failed(self.checks(assignment), f"The notebook could not be read: {err}")
             return NotebookResult(student, assignment.name, results, time.monotonic() - start, (str(err),))
+        return self.grade_notebook(nb, student, assignment)
+
+    def grade_notebook(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
+        """Grade a notebook (as a dict). Never raises for a bad submission; a failure
+        of the grader itself is reported in ``NotebookResult.grader_error``."""
+        start = time.monotonic()
+        checks = self.checks(assignment)
         try:
             self.prepare(assignment)
             run = sandbox.run_submission(self.context, notebook.student_cells(nb), checks, self.limits)
             references = self.references(assignment)
         except GraderError as err:
-            results = _all_failed(checks, "Not graded: the grader failed (not your fault).")
+            results = all_failed(checks, "Not graded: the grader failed (not your fault).")
             return NotebookResult(student, assignment.name, results, time.monotonic() - start, grader_error=str(err))
         outcomes = [run.outcomes[i] for i in range(len(checks))]
         cell_errors = {i: c["error"] for i, c in run.cells.items() if c.get("error")}
@@ -114,8 +119,3 @@ class Grader:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def _all_failed(checks: list[Check], reason: str) -> tuple[CheckResult, ...]:
-    return tuple(
-        CheckResult(c.name, c.function, c.description, 0.0, c.points, c.hidden, message=reason) for c in checks
-    )

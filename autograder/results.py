@@ -91,3 +91,8 @@ class NotebookResult:
             "output": self.summary(),
             "tests": [c.to_gradescope() for c in self.checks],
         }
+
+
+def all_failed(checks, reason: str) -> tuple[CheckResult, ...]:
+    """Every check failed with the same reason (a notebook that could not run)."""
+    return tuple(CheckResult(c.name, c.function, c.description, 0.0, c.points, c.hidden, message=reason) for c in checks)

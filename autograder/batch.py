@@ -1,0 +1,156 @@
+"""Batch grading: find submissions, grade them in parallel, write every report.
+
+Submissions follow nbgrader's layout ``<root>/<student>/<assignment>/<notebook>``.
+Each submission gets its own sandboxed child; ``workers`` of them run at once.
+Results are written atomically as each submission finishes, so a killed batch
+loses nothing, and ``resume`` grades only what has no result yet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import reports
+from .course import ASSIGNMENTS, Assignment
+from .engine import Grader
+from .results import NotebookResult, all_failed
+from .sandbox import Limits
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's notebook for one assignment (``path`` None when missing)."""
+
+    student: str
+    assignment: Assignment
+    path: Path | None
+
+
+def discover(paths: list[str | Path]) -> list[Submission]:
+    """Submissions under ``paths``: notebooks, ``<student>/<assignment>`` folders, or
+    folders that hold them. A folder of an assignment without its notebook yields a
+    submission with ``path=None``.
+
+    Raises:
+        FileNotFoundError: naming a path that does not exist.
+    """
+    found: dict[tuple[str, str], Submission] = {}
+    for root in map(Path, paths):
+        if not root.exists():
+            raise FileNotFoundError(f"No such file or folder: {str(root)!r}")
+        folders = [root] if root.is_dir() else []
+        folders += [p for p in root.rglob("*") if p.is_dir()] if root.is_dir() else []
+        for folder in folders:
+            if folder.name not in ASSIGNMENTS or ".ipynb_checkpoints" in folder.parts:
+                continue
+            assignment = ASSIGNMENTS[folder.name]
+            expected = folder / assignment.notebook
+            notebooks = [expected] if expected.exists() else sorted(folder.glob("*.ipynb"))
+            key = (folder.parent.name, assignment.name)
+            found[key] = Submission(folder.parent.name, assignment, notebooks[0] if notebooks else None)
+        if root.is_file():
+            parent = root.parent
+            assignment = ASSIGNMENTS.get(parent.name) or next(
+                (a for a in ASSIGNMENTS.values() if a.notebook == root.name), None
+            )
+            if assignment is None:
+                raise ValueError(f"Cannot tell which assignment {str(root)!r} belongs to")
+            student = parent.parent.name if parent.name in ASSIGNMENTS else parent.name
+            found[(student, assignment.name)] = Submission(student, assignment, root)
+    return [found[k] for k in sorted(found)]
+
+
+def _missing(submission: Submission) -> NotebookResult:
+    reason = f"No notebook was submitted (expected {submission.assignment.name}/{submission.assignment.notebook})."
+    checks = all_failed(submission.assignment.checks(), reason)
+    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,))
+
+
+def _already_done(out: Path, submission: Submission) -> bool:
+    path = out / submission.student / submission.assignment.name / "results.json"
+    try:
+        return not json.loads(path.read_text())["extra_data"].get("grader_error")
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _progress(done: int, total: int, text: str, stream=sys.stderr) -> None:
+    width = 24
+    filled = width * done // max(total, 1)
+    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text[:60]:<60}")
+    if done == total:
+        stream.write("\n")
+    stream.flush()
+
+
+def grade(
+    paths: list[str | Path],
+    out: str | Path,
+    *,
+    workers: int = os.cpu_count() or 1,
+    resume: bool = False,
+    show_hidden: bool = False,
+    limits: Limits = Limits(),
+    hidden: bool | None = None,
+    progress: bool = True,
+) -> dict:
+    """Grade every submission under ``paths`` and write reports to ``out``.
+
+    Args:
+        paths: notebooks or folders in nbgrader's ``<student>/<assignment>/`` layout.
+        out: folder for ``<student>/<assignment>/results.json``, feedback and the summary.
+        workers: submissions graded at once (each in its own sandboxed process).
+        resume: skip submissions whose results.json already exists without a grader error.
+        show_hidden: feedback pages show hidden checks' details (grades published).
+        limits: sandbox limits per submission.
+        hidden: force hidden checks on/off (None: use them when present).
+        progress: draw a progress bar on stderr.
+
+    Returns:
+        Figures of the run: submissions graded, skipped, grader errors, seconds.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1. Received: workers={workers}")
+    out = Path(out)
+    submissions = discover(paths)
+    todo = [s for s in submissions if not (resume and _already_done(out, s))]
+    start = time.monotonic()
+    errors = 0
+    with Grader(limits, hidden) as grader:
+        for assignment in {s.assignment.name: s.assignment for s in todo}.values():
+            grader.prepare(assignment)
+
+        def run(submission: Submission) -> NotebookResult:
+            if submission.path is None:
+                return _missing(submission)
+            return grader.grade(submission.path, submission.student, submission.assignment)
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(run, s): s for s in todo}
+            for done, future in enumerate(as_completed(futures), 1):
+                submission = futures[future]
+                try:
+                    result = future.result()
+                except Exception as err:  # a grader bug: report it, keep the batch going
+                    checks = all_failed(grader.checks(submission.assignment), "Not graded: the grader failed.")
+                    error = f"{type(err).__name__}: {err}"
+                    result = NotebookResult(submission.student, submission.assignment.name, checks, grader_error=error)
+                errors += bool(result.grader_error)
+                reports.write_submission(out, result, show_hidden)
+                if progress:
+                    _progress(done, len(todo), f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}")
+    summary = reports.write_class_summary(out) if submissions else {}
+    return {
+        "submissions": len(submissions),
+        "graded": len(todo),
+        "skipped": len(submissions) - len(todo),
+        "grader_errors": errors,
+        "seconds": round(time.monotonic() - start, 2),
+        **{f"class_{k}": v for k, v in summary.items()},
+    }

@@ -1,0 +1,121 @@
+"""Command line: ``python -m autograder <command>``.
+
+Each command is a plain function elsewhere; this module only parses arguments,
+reading defaults back from those functions so each default is written once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import inspect
+import json
+import sys
+
+from .sandbox import Limits
+
+_LIMIT_HELP = {
+    "cell_seconds": "wall time per notebook cell",
+    "submission_seconds": "wall time per submission",
+    "memory_bytes": "memory a submission may add (bytes)",
+    "output_bytes": "captured output kept per cell (bytes)",
+}
+
+
+def _default(function, name):
+    return inspect.signature(function).parameters[name].default
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("sandbox limits")
+    for f in dataclasses.fields(Limits):
+        flag = "--" + f.name.replace("_", "-")
+        group.add_argument(flag, type=type(f.default), default=f.default, help=f"{_LIMIT_HELP[f.name]} (default {f.default})")
+
+
+def _limits(args) -> Limits:
+    return Limits(**{f.name: getattr(args, f.name) for f in dataclasses.fields(Limits)})
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, received {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import batch, gradescope, student_copy
+
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    g = commands.add_parser("grade", help="grade submissions and write results, feedback and a class summary")
+    g.add_argument("paths", nargs="+", help="notebooks or folders in nbgrader's <student>/<assignment>/ layout")
+    g.add_argument("--out", required=True, help="folder for results.json, feedback pages, grades.csv, summary")
+    g.add_argument("--workers", type=_positive, default=_default(batch.grade, "workers"), help="parallel submissions (default: cores)")
+    g.add_argument("--resume", action="store_true", help="grade only submissions without a result yet")
+    g.add_argument("--show-hidden", action="store_true", help="feedback shows hidden checks' details (grades published)")
+    g.add_argument("--public-only", action="store_true", help="run the public checks only")
+    _add_limits(g)
+
+    s = commands.add_parser("student-copy", help="build the student copy: release notebooks, public checks, runtime")
+    s.add_argument("--out", required=True)
+
+    b = commands.add_parser("gradescope-bundle", help="build a Gradescope autograder zip for one assignment")
+    b.add_argument("assignment")
+    b.add_argument("--out", required=True, help="zip file to write")
+
+    r = commands.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
+    r.add_argument("assignment")
+    r.add_argument("--root", default=_default(gradescope.run, "root"))
+
+    bench = commands.add_parser("bench", help="benchmark the batch grader against nbgrader autograde")
+    bench.add_argument("--students", type=_positive, default=6)
+    bench.add_argument("--workers", type=_positive, default=_default(batch.grade, "workers"))
+    bench.add_argument("--skip-nbgrader", action="store_true", help="time the batch grader only")
+    del student_copy
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "grade":
+        from . import batch
+
+        figures = batch.grade(
+            args.paths,
+            args.out,
+            workers=args.workers,
+            resume=args.resume,
+            show_hidden=args.show_hidden,
+            limits=_limits(args),
+            hidden=False if args.public_only else None,
+        )
+        print(json.dumps(figures, indent=2))
+        print(f"Reports: {args.out}/grades.csv, {args.out}/summary.html, {args.out}/<student>/<assignment>/feedback.html")
+        return 2 if figures["grader_errors"] else 0
+    if args.command == "student-copy":
+        from . import student_copy
+
+        print(student_copy.build(args.out))
+        return 0
+    if args.command == "gradescope-bundle":
+        from . import gradescope
+
+        print(gradescope.bundle(args.assignment, args.out))
+        return 0
+    if args.command == "gradescope-run":
+        from . import gradescope
+
+        gradescope.run(args.assignment, root=args.root)
+        return 0
+    if args.command == "bench":
+        from . import bench
+
+        return bench.main(students=args.students, workers=args.workers, skip_nbgrader=args.skip_nbgrader)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Self-check with pytest: ``pytest autograder [--submission NOTEBOOK]``.
+
+Each check becomes one pytest test; the notebook runs once, in the same sandbox
+the course grades with, so the score printed at the end is the one the batch
+grader gives (public checks only in the student copy).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .course import ASSIGNMENTS, assignment_for
+from .engine import Grader
+from .results import NotebookResult
+
+_RESULTS = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("autograder", "course self-check")
+    group.addoption(
+        "--submission",
+        action="append",
+        default=[],
+        metavar="NOTEBOOK",
+        help="notebook to grade (repeatable); default: every notebook in assignments/",
+    )
+
+
+def submissions(config) -> list[Path]:
+    """The notebooks to grade: --submission, else the release notebooks."""
+    given = [Path(p) for p in config.getoption("submission")]
+    if given:
+        for path in given:
+            if not path.is_file():
+                raise pytest.UsageError(f"--submission: no such notebook: {str(path)!r}")
+            try:
+                assignment_for(path)
+            except ValueError as err:
+                raise pytest.UsageError(f"--submission: {err}") from None
+        return given
+    root = Path(config.rootpath) / "assignments"
+    return [root / a.name / a.notebook for a in ASSIGNMENTS.values() if (root / a.name / a.notebook).exists()]
+
+
+class _Session:
+    """Grades each notebook once, on first use, and keeps the result."""
+
+    def __init__(self):
+        self.grader = Grader()
+        self.results: dict[Path, NotebookResult] = {}
+
+    def result(self, path: Path) -> NotebookResult:
+        if path not in self.results:
+            self.results[path] = self.grader.grade(path, path.parent.name)
+        return self.results[path]
+
+
+@pytest.fixture(scope="session")
+def graded(request):
+    session = _Session()
+    request.config.stash[_RESULTS] = session.results
+    yield session
+    session.grader.close()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    results = config.stash.get(_RESULTS, {})
+    if not results:
+        return
+    terminalreporter.section("course self-check")
+    for path, result in results.items():
+        terminalreporter.write_line(f"{path}: {result.score:g} / {result.max_score:g} points")
+        if result.grader_error:
+            terminalreporter.write_line(f"  GRADER ERROR (not your fault): {result.grader_error}")
+        for note in result.notes:
+            terminalreporter.write_line(f"  {note}")
+        for function, (got, top) in result.function_scores().items():
+            terminalreporter.write_line(f"  {function}: {got:g} / {top:g}")

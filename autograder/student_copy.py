@@ -1,0 +1,89 @@
+"""The student copy of the course: release notebooks, the public checks and the
+self-check runtime. It holds no solution code, no hidden check and no hidden input;
+``build`` proves it by searching the copy for every solution region's lines."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+_LEFT_OUT = {"hidden", "nbgrader_plugin.py", "gradescope.py", "bench.py", "student_copy.py"}
+
+STUDENT_README = """# CNN course: student copy
+
+Open the notebooks in `assignments/` with JupyterLab, fill in every cell that says
+`YOUR CODE HERE`, and run the test cell under it.
+
+Check your whole work from this folder with
+
+    pip install -e .
+    pytest autograder                                   # all notebooks in assignments/
+    pytest autograder --submission assignments/01_conv_basics/conv_basics.ipynb
+
+These are the public checks; the course grades with further hidden checks of the
+same functions on other inputs.
+"""
+
+
+def _marked_lines(source: str, begin: str, end: str) -> list[str]:
+    lines, inside = [], False
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside:
+            lines.append(line.strip())
+    return lines
+
+
+def secret_lines(solutions: Path = PROJECT / "solutions") -> set[str]:
+    """Lines inside solution and hidden-test regions of the source notebooks that do
+    not also appear outside those regions (prose and examples are public)."""
+    secret, public = set(), set()
+    for path in solutions.rglob("*.ipynb"):
+        for cell in json.loads(path.read_text())["cells"]:
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            inside = set(_marked_lines(source, "BEGIN SOLUTION", "END SOLUTION"))
+            inside |= set(_marked_lines(source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"))
+            secret |= inside
+            public |= {line.strip() for line in source.splitlines()} - inside
+    return {line for line in secret - public if len(line) >= 12}
+
+
+def leaks(folder: Path, secrets: set[str]) -> list[str]:
+    """Files under ``folder`` that contain a secret line, with the line."""
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        stripped = {line.strip() for line in text.replace("\\n", "\n").splitlines()}
+        for line in sorted(secrets & stripped):
+            found.append(f"{path.relative_to(folder)}: {line}")
+    return found
+
+
+def build(out: str | Path) -> Path:
+    """Write the student copy to ``out`` (which must not exist yet) and return it.
+
+    Raises:
+        FileExistsError: when ``out`` exists.
+        RuntimeError: listing solution or hidden-test lines found in the copy.
+    """
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"Refusing to overwrite an existing folder. Received: out={str(out)!r}")
+    shutil.copytree(PROJECT / "assignments", out / "assignments")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", *_LEFT_OUT)
+    shutil.copytree(PROJECT / "autograder", out / "autograder", ignore=ignore)
+    shutil.copy(PROJECT / "pyproject.toml", out / "pyproject.toml")
+    (out / "README.md").write_text(STUDENT_README)
+    found = leaks(out, secret_lines())
+    if found:
+        shutil.rmtree(out)
+        raise RuntimeError("The student copy would leak solution lines:\n" + "\n".join(found[:20]))
+    return out

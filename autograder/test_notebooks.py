@@ -1,0 +1,29 @@
+"""The self-check's tests: one per check of each notebook (see conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import submissions
+from .course import assignment_for
+
+
+def pytest_generate_tests(metafunc):
+    if "case" not in metafunc.fixturenames:
+        return
+    cases, ids = [], []
+    for path in submissions(metafunc.config):
+        for check in assignment_for(path).checks():
+            cases.append((path, check.name))
+            ids.append(f"{path.parent.name}::{check.name}")
+    metafunc.parametrize("case", cases, ids=ids)
+
+
+def test_check(graded, case):
+    path, name = case
+    result = graded.result(path)
+    if result.grader_error:
+        pytest.fail(f"the grader failed (not your fault): {result.grader_error}", pytrace=False)
+    check = next(c for c in result.checks if c.name == name)
+    if not check.passed:
+        pytest.fail(f"{check.description}\n{check.message}", pytrace=False)
