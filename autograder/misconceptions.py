@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .compare import allclose
+from .compare import allclose, equal
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     "flipped-kernel": (
@@ -102,7 +102,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 def _close(a: Any, b: Any) -> bool:
     try:
-        return allclose(a, b) is None
+        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+            return allclose(a, b) is None
+        return equal(a, b) is None
     except Exception:
         return False
 

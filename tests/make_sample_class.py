@@ -1,0 +1,77 @@
+"""Writes the bundled sample class, tests/sample_class/<student>/<assignment>/<notebook>.
+
+    python tests/make_sample_class.py
+
+- alice solved everything;
+- bob made one known mistake per assignment (from tests/mistakes/);
+- carol handed in the untouched stubs;
+- dave's submissions are broken: invalid JSON, a cell that kills the kernel,
+  a syntax error, a function that never returns, a missing notebook.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from autograder import synth  # noqa: E402
+from autograder.course import ASSIGNMENTS  # noqa: E402
+
+BOB_MISTAKES = {
+    "01_conv_basics": "conv2d_manual__flipped-kernel",
+    "02_filters": "multi_filter_conv__same-padding-symmetric",
+    "03_pooling": "maxpool_manual__same-padding-zeros",
+    "04_cnn_models": "count_conv_params__missing-bias",
+    "05_edge_detection": "detect_edges__integer-overflow",
+}
+
+
+def mistake(name: str) -> tuple[str, str]:
+    """(function, source) of tests/mistakes/<name>.py."""
+    return name.split("__")[0], (HERE / "mistakes" / f"{name}.py").read_text()
+
+
+def dave(assignment, path: Path) -> None:
+    """A broken submission, different for each assignment."""
+    name = assignment.name
+    if name == "01_conv_basics":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"cells": [ this is not JSON')
+    elif name == "02_filters":
+        path.parent.mkdir(parents=True, exist_ok=True)  # folder without the notebook
+    elif name == "03_pooling":
+        nb = synth.solved(assignment)
+        crash = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "id": "crash"}
+        crash["source"] = "import os\nos._exit(1)  # kills the kernel"
+        nb["cells"].insert(1, crash)
+        synth.write(nb, path)
+    elif name == "04_cnn_models":
+        first = assignment.functions[0]
+        synth.write(synth.solved(assignment, {first: f"def {first}(:\n    pass"}), path)
+    else:
+        first = assignment.functions[0]
+        loop = f"def {first}(*args, **kwargs):\n    while True:\n        pass"
+        synth.write(synth.solved(assignment, {first: loop}), path)
+
+
+def build(root: Path) -> Path:
+    if root.exists():
+        shutil.rmtree(root)
+    for assignment in ASSIGNMENTS.values():
+        if not (synth.PROJECT / "assignments" / assignment.name / assignment.notebook).exists():
+            continue
+        target = Path(assignment.name) / assignment.notebook
+        synth.write(synth.solved(assignment), root / "alice" / target)
+        function, source = mistake(BOB_MISTAKES[assignment.name])
+        synth.write(synth.solved(assignment, {function: source}), root / "bob" / target)
+        synth.write(synth.release(assignment), root / "carol" / target)
+        dave(assignment, root / "dave" / target)
+    return root
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "sample_class"))
