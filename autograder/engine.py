@@ -87,9 +87,10 @@ class Grader:
         of the grader itself is reported in ``NotebookResult.grader_error``."""
         start = time.monotonic()
         checks = self.checks(assignment)
+        cells = notebook.student_cells(nb)
         try:
             self.prepare(assignment)
-            run = sandbox.run_submission(self.context, notebook.student_cells(nb), checks, self.limits)
+            run = sandbox.run_submission(self.context, cells, checks, self.limits)
             references = self.references(assignment)
         except GraderError as err:
             results = all_failed(checks, "Not graded: the grader failed (not your fault).")
@@ -97,12 +98,15 @@ class Grader:
         outcomes = [run.outcomes[i] for i in range(len(checks))]
         cell_errors = {i: c["error"] for i, c in run.cells.items() if c.get("error")}
         notes = list(run.notes)
+        tampered = sorted(set(run.tampered) | set(notebook.tampering_markers(cells)))
+        if tampered:
+            notes.append("The notebook reaches into the grader (" + ", ".join(tampered[:5]) + "): NumPy-only functions earn no credit.")
         if cell_errors:
             notes.append(f"{len(cell_errors)} cell(s) raised an error: " + ", ".join(f"cell {i}" for i in cell_errors))
         return NotebookResult(
             student,
             assignment.name,
-            scoring.score(checks, references, outcomes),
+            scoring.score(checks, references, outcomes, tampered),
             time.monotonic() - start,
             tuple(notes),
             cell_errors=cell_errors,

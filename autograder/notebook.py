@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+_TAMPERING = re.compile(r"\b(autograder|setprofile|settrace|_getframe|get_referrers|ctypes|f_locals|f_globals)\b")
 _GRADER_IMPORT = re.compile(r"^\s*(from\s+autograder\b|import\s+autograder\b)", re.MULTILINE)
 
 
@@ -60,3 +61,8 @@ def student_cells(nb: dict) -> list[tuple[int, str]]:
         for index, cell in enumerate(nb["cells"])
         if isinstance(cell, dict) and cell.get("cell_type") == "code" and not is_test_cell(cell)
     ]
+
+
+def tampering_markers(cells: list[tuple[int, str]]) -> list[str]:
+    """Names in the student's cells that only code reaching into the grader uses."""
+    return sorted({m.group(1) for _, source in cells for m in _TAMPERING.finditer(source)})

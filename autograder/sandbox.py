@@ -60,6 +60,8 @@ class SandboxRun:
     """Call index -> the plain outcome of ``autograder.calls.call``."""
     notes: list[str] = field(default_factory=list)
     """Events worth telling: skipped cells, killed calls, time limits."""
+    tampered: list[str] = field(default_factory=list)
+    """Grader, builtin or NumPy attributes the student code replaced."""
     seconds: float = 0.0
 
 
@@ -172,33 +174,63 @@ def _run_cell(shell, source: str, limits: Limits) -> dict:
     return {"error": message, "output": captured.value()}
 
 
+def _grader_state() -> dict:
+    """What student code must not replace: the grader's modules, builtins, NumPy's
+    functions and the profiler hooks, as (module name, attribute) -> object."""
+    import builtins
+
+    import numpy
+
+    from . import calls as calls_module
+
+    state = {}
+    state.update({("builtins", k): v for k, v in vars(builtins).items() if not k.startswith("_")})
+    for module in (numpy, calls_module, plain, sys.modules[__name__]):
+        state.update({(module.__name__, k): v for k, v in vars(module).items() if not k.startswith("__")})
+    for name in ("setprofile", "getprofile", "settrace"):
+        state[("sys", name)] = getattr(sys, name)
+    return state
+
+
+def _changed(state: dict) -> list[str]:
+    changed = []
+    for (module_name, attr), obj in state.items():
+        module = sys.modules.get(module_name)
+        if module is None or getattr(module, attr, None) is not obj:
+            changed.append(f"{module_name}.{attr}")
+    return changed
+
+
 def _child_main(conn, workdir: str, cells: list, calls: list, limits: Limits) -> None:
-    """Entry point of the sandboxed child (runs after the fork)."""
-    send = conn.send_bytes
+    """Entry point of the sandboxed child (runs after the fork). Everything it uses
+    after student code has run is bound to locals first, so replacing module
+    attributes cannot change it; replacements are detected and reported."""
+    send, dumps, run_cell, run_call, find = conn.send_bytes, plain.dumps, _run_cell, call, resolve
     try:
         _isolate(workdir, limits)
         from IPython.core.interactiveshell import InteractiveShell
 
         shell = InteractiveShell.instance(colors="NoColor")
+        state, changed = _grader_state(), _changed
     except BaseException:
-        send(plain.dumps({"event": "fatal", "reason": traceback.format_exc(limit=3)}))
+        send(dumps({"event": "fatal", "reason": traceback.format_exc(limit=3)}))
         raise
-    send(plain.dumps({"event": "ready"}))
+    send(dumps({"event": "ready"}))
     for index, source in cells:
-        send(plain.dumps({"event": "cell", "index": index}))
-        send(plain.dumps({"event": "cell_done", "index": index, **_run_cell(shell, source, limits)}))
-    probed: set[str] = set()
+        send(dumps({"event": "cell", "index": index}))
+        send(dumps({"event": "cell_done", "index": index, **run_cell(shell, source, limits)}))
+    tampered = changed(state)
     for index, check in calls:
-        send(plain.dumps({"event": "call", "index": index}))
+        send(dumps({"event": "call", "index": index}))
         try:
-            obj = resolve(shell.user_ns, check)
+            obj = find(shell.user_ns, check)
         except NameError as err:
             outcome = {"value": None, "error": str(err), "mutated": False, "forbidden": [], "seconds": 0.0}
         else:
-            outcome = call(obj, check, probe=check.manual and check.function not in probed)
-            probed.add(check.function)
-        send(plain.dumps({"event": "result", "index": index, "outcome": outcome}))
-    send(plain.dumps({"event": "done"}))
+            outcome = run_call(obj, check, probe=check.manual)
+        tampered += [name for name in changed(state) if name not in tampered]
+        send(dumps({"event": "result", "index": index, "outcome": outcome}))
+    send(dumps({"event": "done", "tampered": tampered}))
     conn.close()
 
 
@@ -299,6 +331,9 @@ def run_submission(context, cells: list[tuple[int, str]], checks: list[Check], l
                     pending = [(i, c) for i, c in pending if i != index]
                     busy, phase_end = None, deadline
                 elif event == "done":
+                    tampered = message.get("tampered") or []
+                    if tampered:
+                        run.tampered = sorted(set(run.tampered) | {str(t) for t in tampered})
                     break
                 else:  # timeout, eof or garbage: the child is stopped and the culprit noted
                     out_of_time = time.monotonic() >= deadline

@@ -71,10 +71,19 @@ def _verdict(check: Check, reference: dict, outcome: dict) -> tuple[str, tuple[s
     return "\n".join(lines), mids
 
 
-def score(checks: list[Check], references: list[dict], outcomes: list[dict]) -> tuple[CheckResult, ...]:
+def score(
+    checks: list[Check], references: list[dict], outcomes: list[dict], tampered: list[str] = ()
+) -> tuple[CheckResult, ...]:
     """Check results, in order. A manual function that called a forbidden library
-    (in any of its calls) earns nothing on all its checks."""
+    (in any of its calls) earns nothing on all its checks; nor does any manual
+    function when the notebook ``tampered`` with the grader (NumPy-only use can then
+    not be verified)."""
     forbidden: dict[str, set[str]] = {}
+    if tampered:
+        reached = "code that changes the grader (" + ", ".join(tampered[:5]) + ")"
+        for check in checks:
+            if check.manual:
+                forbidden.setdefault(check.function, set()).add(reached)
     for check, outcome in zip(checks, outcomes):
         if check.manual and outcome.get("forbidden"):
             forbidden.setdefault(check.function, set()).update(outcome["forbidden"])

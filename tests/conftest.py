@@ -1,0 +1,51 @@
+"""Shared fixtures: one real Grader (fork server, sandboxed children) per session,
+and helpers that write submissions made from the course's own notebooks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder import synth
+from autograder.course import ASSIGNMENTS
+from autograder.engine import Grader
+from autograder.sandbox import Limits
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_LIMITS = Limits(cell_seconds=4.0, submission_seconds=120.0)
+
+
+@pytest.fixture(scope="session")
+def grader():
+    with Grader(TEST_LIMITS) as g:
+        yield g
+
+
+def code_cell(source: str, cell_id: str) -> dict:
+    return {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "id": cell_id, "source": source}
+
+
+@pytest.fixture
+def submission(tmp_path):
+    """submission(assignment, replace={function: source}, cells=[source, ...]) -> path.
+
+    The notebook is the release with every answer filled in from the solutions,
+    except the ``replace``d answer cells; extra ``cells`` go right after the first
+    cell (the imports), so later answer cells still run after them."""
+
+    def make(assignment="01_conv_basics", replace=None, cells=(), student="student"):
+        spec = ASSIGNMENTS[assignment]
+        nb = synth.solved(spec, replace)
+        for i, source in enumerate(cells):
+            nb["cells"].insert(2 + i, code_cell(source, f"extra-{i}"))
+        return synth.write(nb, tmp_path / student / assignment / spec.notebook)
+
+    return make
+
+
+def function_scores(result) -> dict[str, float]:
+    return {f: got for f, (got, _) in result.function_scores().items()}

@@ -1,0 +1,181 @@
+"""Hostile and broken submissions against the real sandbox: each costs at most its
+own cell or function, the grader survives, and exploits earn nothing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from autograder.course import ASSIGNMENTS
+
+FULL = ASSIGNMENTS["01_conv_basics"]
+WRONG_CONV = "import numpy as np\ndef conv2d_manual(image, kernel, bias=0.0):\n    kh, kw = np.shape(kernel)[:2]\n    return np.zeros((np.shape(image)[0] - kh + 1, np.shape(image)[1] - kw + 1))"
+
+
+def full_marks() -> float:
+    return sum(c.points for c in FULL.checks())
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        pytest.param("while True:\n    pass", id="infinite-loop"),
+        pytest.param(
+            "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
+            id="ignores-signals",
+        ),
+        pytest.param("import os\nos._exit(1)", id="os-exit"),
+        pytest.param("import sys\nsys.exit(3)", id="sys-exit"),
+        pytest.param("raise SystemExit", id="system-exit"),
+        pytest.param("import numpy as np\nhuge = np.ones((200_000, 200_000))", id="huge-allocation"),
+        pytest.param("for _ in range(50):\n    print('x' * 1_000_000)", id="50MB-of-prints"),
+        pytest.param("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", id="kills-itself"),
+        pytest.param("def broken(:\n    pass", id="syntax-error"),
+    ],
+)
+def test_a_hostile_cell_costs_only_that_cell(grader, submission, cell):
+    start = time.monotonic()
+    result = grader.grade(submission(cells=[cell]))
+    assert result.grader_error is None
+    assert result.score == full_marks(), [c.message for c in result.checks if not c.passed]
+    assert time.monotonic() - start < 60
+
+
+def test_a_function_that_never_returns_costs_only_that_function(grader, submission):
+    loop = "def conv_weight_shapes(in_channels, filters, kernel_size):\n    while True:\n        pass"
+    result = grader.grade(submission(replace={"conv_weight_shapes": loop}))
+    scores = {f: got for f, (got, _) in result.function_scores().items()}
+    assert scores["conv_weight_shapes"] == 0
+    assert scores["conv2d_manual"] == FULL.points("conv2d_manual")
+    assert scores["conv_output_shape"] == FULL.points("conv_output_shape")
+    failed = [c for c in result.checks if c.function == "conv_weight_shapes"]
+    assert "did not return" in failed[0].message
+
+
+@pytest.mark.parametrize(
+    "exploit",
+    [
+        pytest.param("import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None", id="patch-assert"),
+        pytest.param("import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True", id="patch-numpy"),
+        pytest.param("get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])", id="input-transformer"),
+        pytest.param(
+            "import sys, types\nfake = types.SimpleNamespace(check=lambda *a, **k: 6.0)\n"
+            "sys.modules['autograder'] = fake\nsys.modules['autograder.inline'] = fake",
+            id="fake-module",
+        ),
+        pytest.param("print('{\"score\": 15, \"max_score\": 15, \"tests\": []}')", id="printed-result"),
+        pytest.param(
+            "import json\nfor name in ['results.json', '../results.json']:\n    try:\n"
+            "        open(name, 'w').write(json.dumps({'score': 15}))\n    except OSError:\n        pass",
+            id="written-result",
+        ),
+        pytest.param("import builtins\nbuiltins.isinstance = lambda *a: True", id="patch-builtins"),
+    ],
+)
+def test_exploits_earn_nothing_for_a_wrong_answer(grader, submission, exploit):
+    result = grader.grade(submission(replace={"conv2d_manual": WRONG_CONV}, cells=[exploit]))
+    assert result.grader_error is None
+    conv = [c for c in result.checks if c.function == "conv2d_manual"]
+    assert sum(c.points for c in conv) == 0
+
+
+def test_patching_the_grader_voids_numpy_only_functions(grader, submission):
+    patch = "import importlib\ncalls = importlib.import_module('auto' + 'grader.calls')\ncalls.FORBIDDEN_MODULES = ()"
+    result = grader.grade(submission(cells=[patch]))
+    conv = [c for c in result.checks if c.function == "conv2d_manual"]
+    assert sum(c.points for c in conv) == 0
+    assert "forbidden-library-call" in conv[0].misconceptions
+    assert any("reaches into the grader" in n for n in result.notes)
+
+
+def test_a_lookup_table_of_public_answers_fails_the_hidden_checks(grader, submission):
+    public = [c for c in FULL.checks(hidden=False) if c.function == "conv2d_manual"]
+    from autograder.references import conv2d_single
+
+    table = {repr(c.args[0].tolist()): conv2d_single(*c.args, **c.kwargs).tolist() for c in public}
+    source = (
+        "import numpy as np\n"
+        f"TABLE = {table!r}\n"
+        "def conv2d_manual(image, kernel, bias=0.0):\n"
+        "    return np.array(TABLE.get(repr(np.asarray(image).tolist()), [[0.0]]))"
+    )
+    result = grader.grade(submission(replace={"conv2d_manual": source}))
+    conv = [c for c in result.checks if c.function == "conv2d_manual"]
+    assert all(c.passed for c in conv if not c.hidden)
+    assert not any(c.passed for c in conv if c.hidden)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("import tensorflow as tf\n", id="tensorflow"),
+        pytest.param("tf = __import__('tensor' + 'flow')\n", id="obfuscated-import"),
+    ],
+)
+def test_a_manual_function_that_computes_with_tensorflow_earns_nothing(grader, submission, body):
+    source = body + (
+        "import numpy as np\n"
+        "def conv2d_manual(image, kernel, bias=0.0):\n"
+        "    image = np.asarray(image, dtype=np.float32)\n"
+        "    kernel = np.asarray(kernel, dtype=np.float32)\n"
+        "    if image.ndim == 2:\n"
+        "        image, kernel = image[..., None], kernel[..., None]\n"
+        "    out = tf.nn.conv2d(image[None], kernel[..., None], strides=1, padding='VALID')\n"
+        "    return out.numpy()[0, :, :, 0] + bias"
+    )
+    result = grader.grade(submission(replace={"conv2d_manual": source}))
+    conv = [c for c in result.checks if c.function == "conv2d_manual"]
+    assert sum(c.points for c in conv) == 0
+    assert all("forbidden-library-call" in c.misconceptions for c in conv)
+    assert "tensorflow" in conv[0].message
+    others = [c for c in result.checks if c.function != "conv2d_manual"]
+    assert all(c.passed for c in others)
+
+
+def test_tensorflow_only_on_later_calls_is_still_caught(grader, submission):
+    source = (
+        "import numpy as np\nimport tensorflow as tf\ncalls = []\n"
+        "def conv2d_manual(image, kernel, bias=0.0):\n"
+        "    calls.append(1)\n"
+        "    if len(calls) > 1:\n"
+        "        tf.constant(0.0)\n"
+        "    image = np.asarray(image, dtype=float); kernel = np.asarray(kernel, dtype=float)\n"
+        "    kh, kw = kernel.shape[:2]\n"
+        "    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))\n"
+        "    for i in range(out.shape[0]):\n"
+        "        for j in range(out.shape[1]):\n"
+        "            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel) + bias\n"
+        "    return out"
+    )
+    result = grader.grade(submission(replace={"conv2d_manual": source}))
+    assert sum(c.points for c in result.checks if c.function == "conv2d_manual") == 0
+
+
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        pytest.param("def conv2d_manual(image):\n    return image", "TypeError", id="wrong-signature"),
+        pytest.param("def conv2d_manual(image, kernel, bias=0.0):\n    return lambda: 0", "cannot read", id="returns-a-function"),
+        pytest.param("def conv2d_manual(image, kernel, bias=0.0):\n    return 'hello'", "expected", id="returns-a-string"),
+        pytest.param("x = 1", "not defined", id="deleted-function"),
+        pytest.param("def conv2d_manual(image, kernel, bias=0.0):\n    raise ValueError('boom')", "ValueError: boom", id="raises"),
+    ],
+)
+def test_broken_functions_get_a_plain_reason(grader, submission, source, reason):
+    result = grader.grade(submission(replace={"conv2d_manual": source}))
+    conv = [c for c in result.checks if c.function == "conv2d_manual"]
+    assert sum(c.points for c in conv) == 0
+    assert reason in conv[0].message
+    assert "autograder/" not in conv[0].message  # no grader frames in the feedback
+    assert all(c.passed for c in result.checks if c.function != "conv2d_manual")
+
+
+def test_invalid_notebook_json_gets_a_result_with_the_reason(grader, tmp_path):
+    path = tmp_path / "s" / "01_conv_basics" / "conv_basics.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    result = grader.grade(path, "s")
+    assert result.score == 0 and result.max_score == full_marks()
+    assert "not valid notebook JSON" in result.checks[0].message
+    assert result.grader_error is None
