@@ -21,28 +21,29 @@ c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_here, "gradebook.db")
 
-# Execution in the student's kernel: per-cell time limit; stray warnings are not errors.
-c.Execute.timeout = 120
-c.Execute.startup_timeout = 120
-c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"absl::InitializeLog|cpu_feature_guard|oneDNN|UserWarning|DeprecationWarning"
-
 # Deleted or metadata-stripped test cells are put back from the gradebook.
 c.OverwriteCells.add_missing_cells = True
 
-# The kernel's word is not trusted: after nbgrader executes the notebook, the
-# trusted re-grade runs the student code in the sandbox and writes those scores
-# into the test cells before nbgrader saves the grades.
+# Autograde runs the notebook in the course's sandbox instead of the student's own
+# kernel (where the checks could be patched and a dead kernel fails the whole
+# submission); the test cells' outputs then carry the sandbox's points. To run the
+# notebook in a kernel as stock nbgrader does, put "nbgrader.preprocessors.Execute"
+# back in place of SandboxAutograde.
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
-    "nbgrader.preprocessors.IgnorePattern",
+    "autograder.nbgrader_plugin.SandboxAutograde",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "autograder.nbgrader_plugin.TrustedRegrade",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# For `nbgrader validate` and in-kernel runs: a per-cell time limit, and stray
+# warnings on stderr are not errors.
+c.Execute.timeout = 120
+c.Execute.startup_timeout = 120
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"absl::InitializeLog|cpu_feature_guard|oneDNN|UserWarning|DeprecationWarning"
 
 # Feedback shows the graded test cells without their hidden-test source.
 c.GenerateFeedback.preprocessors = [

@@ -96,7 +96,7 @@ class Grader:
             results = all_failed(checks, "Not graded: the grader failed (not your fault).")
             return NotebookResult(student, assignment.name, results, time.monotonic() - start, grader_error=str(err))
         outcomes = [run.outcomes[i] for i in range(len(checks))]
-        cell_errors = {i: c["error"] for i, c in run.cells.items() if c.get("error")}
+        cell_errors = [i for i, c in run.cells.items() if c.get("error")]
         notes = list(run.notes)
         tampered = sorted(set(run.tampered) | set(notebook.tampering_markers(cells)))
         if tampered:
@@ -109,7 +109,7 @@ class Grader:
             scoring.score(checks, references, outcomes, tampered),
             time.monotonic() - start,
             tuple(notes),
-            cell_errors=cell_errors,
+            cells=run.cells,
         )
 
     def close(self) -> None:

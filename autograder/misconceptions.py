@@ -147,8 +147,8 @@ def diagnose(expected: Any, value: Any, alternates: dict[str, Any]) -> list[str]
         alternates: misconception id -> the answer that mistake gives.
     """
     found = [mid for mid, alternate in alternates.items() if _close(alternate, value)]
-    if isinstance(expected, np.ndarray) and isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        found += [m for m in _shape_patterns(expected, value) if m not in found]
+    if not found and isinstance(expected, np.ndarray) and isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        found = _shape_patterns(expected, value)
     return found
 
 

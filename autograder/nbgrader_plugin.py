@@ -1,10 +1,12 @@
-"""nbgrader integration: the trusted re-grade.
+"""nbgrader integration: autograde in the sandbox.
 
-nbgrader runs the test cells in the student's own kernel, where a student can
-patch the comparison, rewrite later cells or plant fake modules. ``TrustedRegrade``
-runs after nbgrader's ``Execute``: it grades the same notebook in the sandbox and
-overwrites each test cell's outputs with the sandbox's feedback and points, so the
-scores nbgrader saves are the trusted ones (identical to the batch grader's).
+nbgrader normally runs the test cells in the student's own kernel, where a student
+can patch the comparison, rewrite later cells or plant fake modules, and where a
+cell that kills the kernel fails the whole submission. ``SandboxAutograde`` takes
+the place of nbgrader's ``Execute`` in ``Autograde.autograde_preprocessors``: it
+grades the (sanitized) notebook in the sandbox, writes each student cell's output
+and error, and writes each test cell's feedback and points as its output, so the
+scores nbgrader saves are the trusted ones, identical to the batch grader's.
 """
 
 from __future__ import annotations
@@ -30,31 +32,36 @@ def shared_grader() -> Grader:
     return _grader
 
 
-class TrustedRegrade(NbGraderPreprocessor):
-    """Replace the kernel's test-cell outputs with the sandbox's verdict."""
+class SandboxAutograde(NbGraderPreprocessor):
+    """Execute and grade the notebook in the sandbox; outputs carry the verdict."""
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
         assignment = ASSIGNMENTS.get(info.get("assignment", ""))
         if assignment is None:
-            self.log.warning("TrustedRegrade: %r is not an assignment of this course; left as is", info.get("assignment"))
-            return nb, resources
+            raise RuntimeError(f"SandboxAutograde: {info.get('assignment')!r} is not an assignment of this course")
         result = shared_grader().grade_notebook(nb, info.get("student", ""), assignment)
         if result.grader_error:
-            raise RuntimeError(f"trusted re-grade failed (grader error, not the student's): {result.grader_error}")
+            raise RuntimeError(f"sandbox grading failed (grader error, not the student's): {result.grader_error}")
         by_function = {f: [c for c in result.checks if c.function == f] for f in assignment.functions}
-        for cell in nb.cells:
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
             meta = cell.metadata.get("nbgrader", {})
             grade_id = meta.get("grade_id", "")
-            if cell.cell_type != "code" or not meta.get("grade") or not grade_id.startswith("test_"):
-                continue
-            checks = by_function.get(grade_id[len("test_") :])
-            if checks is None:
-                continue
-            points = min(float(sum(c.points for c in checks)), float(meta.get("points", 0)))
-            cell.outputs = [
-                new_output("stream", name="stdout", text=format_function_report(grade_id[5:], checks) + "\n"),
-                new_output("execute_result", data={"text/plain": repr(round(points, 6))}, execution_count=None),
-            ]
-        self.log.info("TrustedRegrade: %s/%s scored %g/%g in the sandbox", result.student, assignment.name, result.score, result.max_score)
+            function = grade_id[len("test_") :] if meta.get("grade") and grade_id.startswith("test_") else None
+            if function in by_function:
+                checks = by_function[function]
+                points = min(float(sum(c.points for c in checks)), float(meta.get("points", 0)))
+                cell.outputs = [
+                    new_output("stream", name="stdout", text=format_function_report(function, checks) + "\n"),
+                    new_output("execute_result", data={"text/plain": repr(round(points, 6))}, execution_count=None),
+                ]
+            else:
+                ran = result.cells.get(index, {})
+                cell.outputs = [new_output("stream", name="stdout", text=ran["output"])] if ran.get("output") else []
+                if ran.get("error"):
+                    lines = ran["error"].splitlines()
+                    cell.outputs.append(new_output("error", ename="Error", evalue=lines[-1], traceback=lines))
+        self.log.info("SandboxAutograde: %s/%s scored %g/%g", result.student, assignment.name, result.score, result.max_score)
         return nb, resources

@@ -54,7 +54,12 @@ class NotebookResult:
     """Submission-wide remarks: a notebook that could not be read, skipped cells."""
     grader_error: str | None = None
     """Set when the grader (not the student) failed; the score is then not final."""
-    cell_errors: dict[int, str] = field(default_factory=dict)
+    cells: dict[int, dict] = field(default_factory=dict)
+    """Cell index -> {"error": str | None, "output": str} from the sandbox."""
+
+    @property
+    def cell_errors(self) -> dict[int, str]:
+        return {i: c["error"] for i, c in self.cells.items() if c.get("error")}
 
     @property
     def score(self) -> float:
