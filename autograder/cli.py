@@ -45,7 +45,7 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import batch, gradescope, student_copy
+    from . import batch, gradescope
 
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -74,12 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--students", type=_positive, default=6)
     bench.add_argument("--workers", type=_positive, default=_default(batch.grade, "workers"))
     bench.add_argument("--skip-nbgrader", action="store_true", help="time the batch grader only")
-    del student_copy
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (FileNotFoundError, FileExistsError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
     if args.command == "grade":
         from . import batch
 

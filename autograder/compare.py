@@ -71,9 +71,10 @@ def equal(expected: Any, actual: Any) -> str | None:
             if reason:
                 return f"key {key!r}: {reason}"
         return None
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        ok = type(expected) is type(actual) and expected == actual
-    elif isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+    number = (int, float, np.integer, np.floating)
+    if isinstance(expected, (bool, np.bool_)) or isinstance(actual, (bool, np.bool_)):
+        ok = isinstance(expected, (bool, np.bool_)) and isinstance(actual, (bool, np.bool_)) and expected == actual
+    elif isinstance(expected, number) and isinstance(actual, number):
         ok = expected == actual
     else:
         ok = type(expected) is type(actual) and expected == actual

@@ -90,7 +90,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Work on a copy (x = x.astype(float)) instead of writing into the argument.",
     ),
     "integer-overflow": (
-        "The arithmetic wrapped around in a small integer type (uint8).",
+        "The result was computed or stored in a small integer type (uint8): values wrapped around or lost their decimals.",
         "Convert to float first (image.astype(np.float64)); do not allocate the output with np.zeros_like(uint8 image).",
     ),
     "forbidden-library-call": (
@@ -132,8 +132,9 @@ def _shape_patterns(expected: np.ndarray, value: np.ndarray) -> list[str]:
             swapped = np.swapaxes(expected, h_axis, h_axis + 1)
             if _close(swapped, value) and not _close(expected, value):
                 found.append("axes-swapped")
-    if np.allclose(expected, np.round(expected)) and np.all(value >= 0) and np.all(value <= 255):
-        if not np.array_equal(expected, value) and np.array_equal(np.mod(np.round(expected), 256), value):
+    exact = expected.astype(np.float64)
+    if np.allclose(exact, np.round(exact)) and np.all(value >= 0) and np.all(value <= 255):
+        if not np.array_equal(exact, value) and np.array_equal(np.mod(np.round(exact), 256), value):
             found.append("integer-overflow")
     return found
 

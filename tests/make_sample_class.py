@@ -41,8 +41,9 @@ def dave(assignment, path: Path) -> None:
     if name == "01_conv_basics":
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text('{"cells": [ this is not JSON')
-    elif name == "02_filters":
-        path.parent.mkdir(parents=True, exist_ok=True)  # folder without the notebook
+    elif name == "02_filters":  # the folder is there, the notebook is not
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / "NOTE.txt").write_text("dave forgot to attach the notebook\n")
     elif name == "03_pooling":
         nb = synth.solved(assignment)
         crash = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "id": "crash"}

@@ -1,0 +1,132 @@
+"""The three front ends on the bundled sample class: the batch grader
+(``python -m autograder grade``), the self-check (``pytest autograder``) and real
+``nbgrader autograde``. Solutions score full marks, stubs score 0, one wrong
+function costs exactly that function's points, and all three agree."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.course import ASSIGNMENTS
+
+from .make_sample_class import BOB_MISTAKES
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "sample_class"
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+GRADED = sorted((p.parent.parent.name, p.parent.name) for p in SAMPLE.glob("*/*/*.ipynb"))
+
+
+def full(assignment: str) -> float:
+    return sum(c.points for c in ASSIGNMENTS[assignment].checks())
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory) -> dict[tuple[str, str], dict]:
+    out = tmp_path_factory.mktemp("reports")
+    cmd = [sys.executable, "-m", "autograder", "grade", str(SAMPLE), "--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, env=ENV, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = {}
+    for path in out.glob("*/*/results.json"):
+        results[(path.parent.parent.name, path.parent.name)] = json.loads(path.read_text())
+    return results
+
+
+@pytest.fixture(scope="module")
+def selfcheck() -> dict[tuple[str, str], float]:
+    notebooks = sorted(SAMPLE.glob("*/*/*.ipynb"))
+    cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider"]
+    for nb in notebooks:
+        cmd += ["--submission", str(nb)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, env=ENV, cwd=ROOT)
+    scores = {}
+    for match in re.finditer(r"^(\S+\.ipynb): ([\d.]+) / ([\d.]+) points$", proc.stdout, re.MULTILINE):
+        path = Path(match.group(1))
+        scores[(path.parent.parent.name, path.parent.name)] = float(match.group(2))
+    assert len(scores) == len(notebooks), proc.stdout[-3000:] + proc.stderr[-3000:]
+    return scores
+
+
+def run_nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["nbgrader", *args], capture_output=True, text=True, timeout=1800, env=ENV, cwd=course)
+
+
+@pytest.fixture(scope="module")
+def nbgrader(tmp_path_factory) -> dict[tuple[str, str], float | None]:
+    """Real nbgrader on a copy of the course: generate, then autograde the sample class."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "solutions", course / "solutions")
+    shutil.copytree(SAMPLE, course / "submitted")
+    assignments = sorted({a for _, a in GRADED})
+    for assignment in assignments:
+        proc = run_nbgrader(course, "generate_assignment", assignment, "--force")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        run_nbgrader(course, "autograde", assignment, "--force")  # exits 1 when a submission cannot be read
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student, assignment in GRADED:
+            try:
+                scores[(student, assignment)] = gb.find_submission(assignment, student).score
+            except MissingEntry:
+                scores[(student, assignment)] = None
+    return scores
+
+
+def test_every_submission_gets_a_result_from_the_batch_grader(batch):
+    assert set(GRADED) <= set(batch)
+    for key, data in batch.items():
+        assert data["max_score"] == full(key[1])
+        assert data["extra_data"]["grader_error"] is None
+        assert {t["name"] for t in data["tests"]} == {c.name for c in ASSIGNMENTS[key[1]].checks()}
+        assert all(any(tag.startswith("function:") for tag in t["tags"]) for t in data["tests"])
+
+
+@pytest.mark.parametrize("assignment", sorted({a for _, a in GRADED}))
+def test_the_solution_scores_full_marks_and_the_stubs_zero_everywhere(batch, selfcheck, nbgrader, assignment):
+    for scores in ({k: v["score"] for k, v in batch.items()}, selfcheck, nbgrader):
+        assert scores[("alice", assignment)] == full(assignment)
+        assert scores[("carol", assignment)] == 0
+
+
+@pytest.mark.parametrize("assignment", sorted({a for _, a in GRADED}))
+def test_one_wrong_function_loses_exactly_its_points(batch, assignment):
+    wrong = BOB_MISTAKES[assignment].split("__")[0]
+    by_function: dict[str, list[float]] = {}
+    for t in batch[("bob", assignment)]["tests"]:
+        function = next(tag.split(":", 1)[1] for tag in t["tags"] if tag.startswith("function:"))
+        by_function.setdefault(function, [0.0, 0.0])
+        by_function[function][0] += t["score"]
+        by_function[function][1] += t["max_score"]
+    assert by_function[wrong][0] < by_function[wrong][1]
+    assert all(got == top for f, (got, top) in by_function.items() if f != wrong)
+    mistake = BOB_MISTAKES[assignment].split("__")[1]
+    tags = {tag for t in batch[("bob", assignment)]["tests"] for tag in t["tags"]}
+    assert f"misconception:{mistake}" in tags
+
+
+def test_the_three_front_ends_give_identical_scores(batch, selfcheck, nbgrader):
+    for key in GRADED:
+        assert selfcheck[key] == batch[key]["score"], key
+        if nbgrader[key] is not None:  # nbgrader cannot read invalid notebook JSON at all
+            assert nbgrader[key] == batch[key]["score"], key
+    unreadable = [k for k, v in nbgrader.items() if v is None]
+    assert unreadable == [("dave", "01_conv_basics")]
+
+
+def test_broken_submissions_get_results_with_reasons(batch):
+    dave = {a: data for (s, a), data in batch.items() if s == "dave"}
+    assert "not valid notebook JSON" in dave["01_conv_basics"]["output"]
+    if "02_filters" in dave:
+        assert "No notebook was submitted" in dave["02_filters"]["output"]

@@ -1,0 +1,68 @@
+"""Small pure parts: the wire format, comparisons, diagnosis, discovery."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder import plain
+from autograder.batch import discover
+from autograder.compare import allclose, equal
+from autograder.misconceptions import CATALOGUE, diagnose
+
+
+def test_plain_data_round_trips_without_pickle():
+    value = {"a": [1, 2.5, None, True, "s"], "b": np.arange(6, dtype=np.float32).reshape(2, 3), "c": float("nan")}
+    back = plain.loads(plain.dumps(value))
+    assert back["a"] == value["a"]
+    assert back["b"].dtype == np.float32 and np.array_equal(back["b"], value["b"])
+    assert np.isnan(back["c"])
+
+
+@pytest.mark.parametrize("data", [b"", b"\x05\x00\x00\x00\x00\x00\x00\x00{}", b"\x02\x00\x00\x00\x00\x00\x00\x00[x"])
+def test_malformed_messages_are_rejected(data):
+    with pytest.raises(ValueError):
+        plain.loads(data)
+
+
+def test_object_arrays_and_objects_are_not_plain():
+    with pytest.raises(plain.NotPlain, match="dtype object"):
+        plain.to_plain(np.array([object()]))
+    with pytest.raises(plain.NotPlain, match="function"):
+        plain.to_plain(lambda: 0)
+    assert plain.to_plain((np.int64(3), np.float32(0.5))) == [3, 0.5]
+
+
+def test_allclose_scales_the_tolerance_and_reports_the_first_difference():
+    expected = np.array([[1000.0, 2.0], [3.0, 4.0]])
+    assert allclose(expected, expected + 1e-3) is None
+    reason = allclose(expected, expected + np.array([[0, 0], [0, 1.0]]))
+    assert "[1, 1]" in reason and "1 of 4" in reason
+    assert "shape" in allclose(expected, expected[:1])
+
+
+def test_equal_counts_numpy_integers_as_ints_but_not_bools():
+    assert equal([1, [2, 3]], [np.int64(1), [2, 3]]) is None
+    assert equal([1], [True]) is not None
+
+
+def test_diagnosis_names_a_simulated_mistake_and_patterns():
+    expected = np.arange(12.0).reshape(2, 2, 3, 1)
+    assert diagnose(expected, expected + 1, {"missing-bias": expected + 1}) == ["missing-bias"]
+    assert diagnose(expected, np.broadcast_to(expected[:1], expected.shape).copy(), {}) == ["batch-collapsed"]
+    assert diagnose(expected, np.zeros((2, 1, 3, 1)), {}) == ["off-by-one-size"]
+    assert diagnose(np.array([-5.0, 3.0]), np.array([251.0, 3.0]), {}) == ["integer-overflow"]
+    assert set(CATALOGUE) >= {"flipped-kernel", "forbidden-library-call", "same-padding-symmetric"}
+
+
+def test_discover_follows_nbgrader_layout_and_names_bad_paths(tmp_path):
+    (tmp_path / "ann" / "01_conv_basics").mkdir(parents=True)
+    (tmp_path / "ann" / "01_conv_basics" / "conv_basics.ipynb").write_text("{}")
+    (tmp_path / "ben" / "03_pooling").mkdir(parents=True)
+    found = discover([tmp_path])
+    assert [(s.student, s.assignment.name, s.path is None) for s in found] == [
+        ("ann", "01_conv_basics", False),
+        ("ben", "03_pooling", True),
+    ]
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        discover([tmp_path / "nowhere"])
