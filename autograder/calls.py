@@ -42,7 +42,7 @@ class CallTimeout(BaseException):
 
 def _copy_args(value: Any, readonly: bool) -> Any:
     if isinstance(value, np.ndarray):
-        copy = np.array(value, dtype=np.dtype(value.dtype.str))  # canonical dtype, as a fresh array has
+        copy = value.astype(value.dtype.type, copy=True)  # the canonical dtype, as a fresh array has
         copy.setflags(write=not readonly)
         return copy
     if isinstance(value, (list, tuple)):
