@@ -144,7 +144,9 @@ def grade(
                 errors += bool(result.grader_error)
                 reports.write_submission(out, result, show_hidden)
                 if progress:
-                    _progress(done, len(todo), f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}")
+                    _progress(
+                        done, len(todo), f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}"
+                    )
     summary = reports.write_class_summary(out) if submissions else {}
     return {
         "submissions": len(submissions),

@@ -100,9 +100,7 @@ class _Probe:
 def student_traceback(exc: BaseException) -> str:
     """The exception in one line, after the frames of the student's own code."""
     frames = [
-        f
-        for f in traceback.extract_tb(exc.__traceback__)
-        if not os.path.abspath(f.filename).startswith(_LIBRARY_DIRS)
+        f for f in traceback.extract_tb(exc.__traceback__) if not os.path.abspath(f.filename).startswith(_LIBRARY_DIRS)
     ]
     lines = traceback.format_list(frames[-3:])
     lines += traceback.format_exception_only(type(exc), exc)

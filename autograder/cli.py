@@ -30,7 +30,9 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("sandbox limits")
     for f in dataclasses.fields(Limits):
         flag = "--" + f.name.replace("_", "-")
-        group.add_argument(flag, type=type(f.default), default=f.default, help=f"{_LIMIT_HELP[f.name]} (default {f.default})")
+        group.add_argument(
+            flag, type=type(f.default), default=f.default, help=f"{_LIMIT_HELP[f.name]} (default {f.default})"
+        )
 
 
 def _limits(args) -> Limits:
@@ -53,9 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     g = commands.add_parser("grade", help="grade submissions and write results, feedback and a class summary")
     g.add_argument("paths", nargs="+", help="notebooks or folders in nbgrader's <student>/<assignment>/ layout")
     g.add_argument("--out", required=True, help="folder for results.json, feedback pages, grades.csv, summary")
-    g.add_argument("--workers", type=_positive, default=_default(batch.grade, "workers"), help="parallel submissions (default: cores)")
+    g.add_argument(
+        "--workers",
+        type=_positive,
+        default=_default(batch.grade, "workers"),
+        help="parallel submissions (default: cores)",
+    )
     g.add_argument("--resume", action="store_true", help="grade only submissions without a result yet")
-    g.add_argument("--show-hidden", action="store_true", help="feedback shows hidden checks' details (grades published)")
+    g.add_argument(
+        "--show-hidden", action="store_true", help="feedback shows hidden checks' details (grades published)"
+    )
     g.add_argument("--public-only", action="store_true", help="run the public checks only")
     _add_limits(g)
 
@@ -100,7 +109,9 @@ def _run(args) -> int:
             hidden=False if args.public_only else None,
         )
         print(json.dumps(figures, indent=2))
-        print(f"Reports: {args.out}/grades.csv, {args.out}/summary.html, {args.out}/<student>/<assignment>/feedback.html")
+        print(
+            f"Reports: {args.out}/grades.csv, {args.out}/summary.html, {args.out}/<student>/<assignment>/feedback.html"
+        )
         return 2 if figures["grader_errors"] else 0
     if args.command == "student-copy":
         from . import student_copy

@@ -42,7 +42,9 @@ def bundle(assignment: str, out: str | Path) -> Path:
         ValueError: naming the assignment when the course has no such assignment.
     """
     if assignment not in ASSIGNMENTS:
-        raise ValueError(f"Unknown assignment. Expected one of {sorted(ASSIGNMENTS)}. Received: assignment={assignment!r}")
+        raise ValueError(
+            f"Unknown assignment. Expected one of {sorted(ASSIGNMENTS)}. Received: assignment={assignment!r}"
+        )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

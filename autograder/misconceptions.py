@@ -67,12 +67,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Only the first batch item is computed correctly.",
         "Loop over all N items of the batch (x.shape[0]).",
     ),
-    "activation-missing": ("The activation is not applied.", "Apply the requested activation to the output, after the bias."),
+    "activation-missing": (
+        "The activation is not applied.",
+        "Apply the requested activation to the output, after the bias.",
+    ),
     "activation-applied": (
         "An activation is applied although none was asked for.",
         "With activation=None or 'linear', return the raw window sums plus bias.",
     ),
-    "wrong-activation": ("A different activation than the one asked for is applied.", "Check the activation's name: relu, sigmoid or tanh."),
+    "wrong-activation": (
+        "A different activation than the one asked for is applied.",
+        "Check the activation's name: relu, sigmoid or tanh.",
+    ),
     "axes-swapped": (
         "Height and width (or the channel order) are swapped.",
         "Arrays are channels-last: (N, H, W, C); the kernel is (kh, kw, C, F).",

@@ -63,5 +63,7 @@ class SandboxAutograde(NbGraderPreprocessor):
                 if ran.get("error"):
                     lines = ran["error"].splitlines()
                     cell.outputs.append(new_output("error", ename="Error", evalue=lines[-1], traceback=lines))
-        self.log.info("SandboxAutograde: %s/%s scored %g/%g", result.student, assignment.name, result.score, result.max_score)
+        self.log.info(
+            "SandboxAutograde: %s/%s scored %g/%g", result.student, assignment.name, result.score, result.max_score
+        )
         return nb, resources

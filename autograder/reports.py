@@ -130,7 +130,11 @@ def markdown_to_html(title: str, markdown: str) -> str:
     if in_table:
         body.append("</table>")
     style = "body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{background:#f4f4f4;padding:.5em}td,th{border:1px solid #ccc;padding:.2em .6em}table{border-collapse:collapse}"
-    return f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{style}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
 
 
 def _inline(text: str) -> str:

@@ -100,4 +100,6 @@ class NotebookResult:
 
 def all_failed(checks, reason: str) -> tuple[CheckResult, ...]:
     """Every check failed with the same reason (a notebook that could not run)."""
-    return tuple(CheckResult(c.name, c.function, c.description, 0.0, c.points, c.hidden, message=reason) for c in checks)
+    return tuple(
+        CheckResult(c.name, c.function, c.description, 0.0, c.points, c.hidden, message=reason) for c in checks
+    )

@@ -318,7 +318,10 @@ def run_submission(context, cells: list[tuple[int, str]], checks: list[Check], l
                     busy = ("cell", message.get("index"))
                     phase_end = time.monotonic() + limits.cell_seconds + 2.0
                 elif event == "cell_done":
-                    run.cells[message.get("index")] = {"error": message.get("error"), "output": message.get("output", "")}
+                    run.cells[message.get("index")] = {
+                        "error": message.get("error"),
+                        "output": message.get("output", ""),
+                    }
                     busy, phase_end = None, deadline
                 elif event == "call":
                     busy = ("call", message.get("index"))
@@ -343,11 +346,16 @@ def run_submission(context, cells: list[tuple[int, str]], checks: list[Check], l
                     if out_of_time:
                         run.notes.append(f"The submission used up its {limits.submission_seconds:g} s.")
                         for i, _ in pending:
-                            run.outcomes.setdefault(i, _failure(f"not run: the submission used up its {limits.submission_seconds:g} s"))
+                            run.outcomes.setdefault(
+                                i, _failure(f"not run: the submission used up its {limits.submission_seconds:g} s")
+                            )
                         pending = []
                     elif busy and busy[0] == "cell":
                         skipped.add(busy[1])
-                        run.cells[busy[1]] = {"error": f"this cell {reason}; the notebook was run again without it", "output": ""}
+                        run.cells[busy[1]] = {
+                            "error": f"this cell {reason}; the notebook was run again without it",
+                            "output": "",
+                        }
                         run.notes.append(f"Cell {busy[1]} {reason} and was skipped.")
                     elif busy and busy[0] == "call":
                         failed = checks[busy[1]].function

@@ -26,7 +26,14 @@ def grader():
 
 
 def code_cell(source: str, cell_id: str) -> dict:
-    return {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "id": cell_id, "source": source}
+    return {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "execution_count": None,
+        "id": cell_id,
+        "source": source,
+    }
 
 
 @pytest.fixture

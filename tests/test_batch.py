@@ -20,7 +20,9 @@ SAMPLE = ROOT / "tests" / "sample_class"
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
 
 
 def small_class(tmp_path: Path) -> Path:

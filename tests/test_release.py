@@ -36,7 +36,11 @@ def regenerated(tmp_path_factory) -> Path:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for a in PRESENT:
         proc = subprocess.run(
-            ["nbgrader", "generate_assignment", a.name, "--force", "--no-db"], cwd=course, env=env, capture_output=True, text=True
+            ["nbgrader", "generate_assignment", a.name, "--force", "--no-db"],
+            cwd=course,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         assert proc.returncode == 0, proc.stderr
     return course / "assignments"

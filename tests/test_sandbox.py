@@ -57,14 +57,19 @@ def test_a_function_that_never_returns_costs_only_that_function(grader, submissi
     "exploit",
     [
         pytest.param("import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None", id="patch-assert"),
-        pytest.param("import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True", id="patch-numpy"),
-        pytest.param("get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])", id="input-transformer"),
+        pytest.param(
+            "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True",
+            id="patch-numpy",
+        ),
+        pytest.param(
+            "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])", id="input-transformer"
+        ),
         pytest.param(
             "import sys, types\nfake = types.SimpleNamespace(check=lambda *a, **k: 6.0)\n"
             "sys.modules['autograder'] = fake\nsys.modules['autograder.inline'] = fake",
             id="fake-module",
         ),
-        pytest.param("print('{\"score\": 15, \"max_score\": 15, \"tests\": []}')", id="printed-result"),
+        pytest.param('print(\'{"score": 15, "max_score": 15, "tests": []}\')', id="printed-result"),
         pytest.param(
             "import json\nfor name in ['results.json', '../results.json']:\n    try:\n"
             "        open(name, 'w').write(json.dumps({'score': 15}))\n    except OSError:\n        pass",
@@ -156,10 +161,16 @@ def test_tensorflow_only_on_later_calls_is_still_caught(grader, submission):
     "source, reason",
     [
         pytest.param("def conv2d_manual(image):\n    return image", "TypeError", id="wrong-signature"),
-        pytest.param("def conv2d_manual(image, kernel, bias=0.0):\n    return lambda: 0", "cannot read", id="returns-a-function"),
-        pytest.param("def conv2d_manual(image, kernel, bias=0.0):\n    return 'hello'", "expected", id="returns-a-string"),
+        pytest.param(
+            "def conv2d_manual(image, kernel, bias=0.0):\n    return lambda: 0", "cannot read", id="returns-a-function"
+        ),
+        pytest.param(
+            "def conv2d_manual(image, kernel, bias=0.0):\n    return 'hello'", "expected", id="returns-a-string"
+        ),
         pytest.param("x = 1", "not defined", id="deleted-function"),
-        pytest.param("def conv2d_manual(image, kernel, bias=0.0):\n    raise ValueError('boom')", "ValueError: boom", id="raises"),
+        pytest.param(
+            "def conv2d_manual(image, kernel, bias=0.0):\n    raise ValueError('boom')", "ValueError: boom", id="raises"
+        ),
     ],
 )
 def test_broken_functions_get_a_plain_reason(grader, submission, source, reason):
