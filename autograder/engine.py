@@ -113,6 +113,7 @@ class Grader:
             scoring.score(checks, references, outcomes, tampered),
             time.monotonic() - start,
             tuple(notes),
+            student_seconds=run.student_seconds,
             cells=run.cells,
         )
 

@@ -43,6 +43,7 @@ def to_json(result: NotebookResult) -> dict:
         "assignment": result.assignment,
         "grader_error": result.grader_error,
         "notes": list(result.notes),
+        "student_seconds": round(result.student_seconds, 3),
     }
     return data
 

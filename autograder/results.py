@@ -54,6 +54,9 @@ class NotebookResult:
     """Submission-wide remarks: a notebook that could not be read, skipped cells."""
     grader_error: str | None = None
     """Set when the grader (not the student) failed; the score is then not final."""
+    student_seconds: float = 0.0
+    """Time the student's own cells and functions took; the rest of
+    ``execution_time`` is the grader's overhead."""
     cells: dict[int, dict] = field(default_factory=dict)
     """Cell index -> {"error": str | None, "output": str} from the sandbox."""
 

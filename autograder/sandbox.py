@@ -64,6 +64,12 @@ class SandboxRun:
     """Grader, builtin or NumPy attributes the student code replaced."""
     seconds: float = 0.0
 
+    @property
+    def student_seconds(self) -> float:
+        """Time spent in the student's cells and functions (the rest is overhead)."""
+        cells = sum(float(c.get("seconds") or 0.0) for c in self.cells.values())
+        return cells + sum(float(o.get("seconds") or 0.0) for o in self.outcomes.values())
+
 
 class GraderError(RuntimeError):
     """The grader itself failed (not the student's fault)."""
@@ -159,6 +165,7 @@ def _run_cell(shell, source: str, limits: Limits) -> dict:
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limits.cell_seconds)
+    start = time.perf_counter()
     try:
         result = shell.run_cell(source, store_history=False, silent=False)
     finally:
@@ -171,7 +178,7 @@ def _run_cell(shell, source: str, limits: Limits) -> dict:
         message = student_traceback(error)
     else:
         message = None
-    return {"error": message, "output": captured.value()}
+    return {"error": message, "output": captured.value(), "seconds": time.perf_counter() - start}
 
 
 def _grader_state() -> dict:

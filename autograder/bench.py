@@ -1,0 +1,178 @@
+"""Benchmark: the batch grader against ``nbgrader autograde`` on one synthetic class.
+
+    python -m autograder bench [--students N] [--workers W] [--skip-nbgrader]
+
+Builds a class of N students across all assignments (a third solved, a third with
+a known mistake, a third untouched stubs), grades it with
+``python -m autograder grade`` and with stock ``nbgrader autograde`` (the notebook
+executed in a Jupyter kernel, checks in the kernel) side by side, checks both give
+the same scores, and prints wall time, time per submission, the grader's overhead
+beyond the student's own compute, peak memory (PSS of the whole process tree) and
+the ratio. It also times the student self-check against TensorFlow's import time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from . import synth
+from .course import ASSIGNMENTS
+
+PROJECT = synth.PROJECT
+STOCK_AUTOGRADE = (
+    '["nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",'
+    ' "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",'
+    ' "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",'
+    ' "nbgrader.preprocessors.CheckCellMetadata"]'
+)
+"""nbgrader's own autograde pipeline: execute in the student's kernel."""
+
+
+def _mistakes(assignment) -> list[tuple[str, str]]:
+    """(function, source) of the course's deliberately wrong answers for an assignment."""
+    found = []
+    for path in sorted((PROJECT / "tests" / "mistakes").glob("*.py")):
+        function = path.stem.split("__")[0]
+        if function in assignment.functions:
+            found.append((function, path.read_text()))
+    return found or [(assignment.functions[0], f"def {assignment.functions[0]}(*args, **kwargs):\n    return None")]
+
+
+def build_class(root: Path, students: int) -> Path:
+    """``root/<student>/<assignment>/<notebook>``: solved, wrong and stub in turn."""
+    for i in range(students):
+        student = f"s{i:03d}"
+        for assignment in ASSIGNMENTS.values():
+            kind = i % 3
+            if kind == 0:
+                nb = synth.solved(assignment)
+            elif kind == 1:
+                options = _mistakes(assignment)
+                function, source = options[(i // 3) % len(options)]
+                nb = synth.solved(assignment, {function: source})
+            else:
+                nb = synth.release(assignment)
+            synth.write(nb, root / student / assignment.name / assignment.notebook)
+    return root
+
+
+class _PeakMemory:
+    """Samples the PSS of a process and its descendants; keeps the peak."""
+
+    def __init__(self, pid: int, every: float = 0.25):
+        import psutil
+
+        self.process, self.every, self.peak = psutil.Process(pid), every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for p in [self.process, *self.process.children(recursive=True)]:
+                    try:
+                        total += p.memory_full_info().pss
+                    except (psutil.NoSuchProcess, psutil.AccessDenied):
+                        pass
+            except psutil.NoSuchProcess:
+                return
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def measure(cmd: list[str], cwd: Path) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run ``cmd``; return (wall seconds, peak PSS bytes of its process tree, result)."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    memory = _PeakMemory(proc.pid)
+    out, err = proc.communicate()
+    seconds = time.monotonic() - start
+    return seconds, memory.stop(), subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def batch_scores(out: Path) -> dict[tuple[str, str], dict]:
+    return {(p.parent.parent.name, p.parent.name): json.loads(p.read_text()) for p in out.glob("*/*/results.json")}
+
+
+def nbgrader_run(work: Path, class_dir: Path) -> tuple[float, int, dict[tuple[str, str], float | None]]:
+    """Stock ``nbgrader autograde`` for every assignment; (seconds, peak bytes, scores)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course = work / "course"
+    course.mkdir()
+    shutil.copy(PROJECT / "nbgrader_config.py", course)
+    shutil.copytree(PROJECT / "solutions", course / "solutions")
+    shutil.copytree(class_dir, course / "submitted")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    for name in ASSIGNMENTS:
+        subprocess.run(["nbgrader", "generate_assignment", name, "--force"], cwd=course, env=env, capture_output=True, check=True)
+    seconds, peak = 0.0, 0
+    for name in ASSIGNMENTS:
+        took, used, _ = measure(["nbgrader", "autograde", name, f"--Autograde.autograde_preprocessors={STOCK_AUTOGRADE}"], course)
+        seconds, peak = seconds + took, max(peak, used)
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student_dir in sorted(class_dir.iterdir()):
+            for name in ASSIGNMENTS:
+                try:
+                    scores[(student_dir.name, name)] = gb.find_submission(name, student_dir.name).score
+                except MissingEntry:
+                    scores[(student_dir.name, name)] = None
+    return seconds, peak, scores
+
+
+def main(students: int = 4, workers: int = os.cpu_count() or 1, skip_nbgrader: bool = False) -> int:
+    """Run the benchmark and print its figures; returns 1 if the scores disagree."""
+    gib = 2**30
+    with tempfile.TemporaryDirectory(prefix="autograder-bench-") as tmp:
+        work = Path(tmp)
+        class_dir = build_class(work / "class", students)
+        n = students * len(ASSIGNMENTS)
+        print(f"class: {students} students x {len(ASSIGNMENTS)} notebooks = {n} submissions; {workers} workers")
+
+        cmd = [sys.executable, "-m", "autograder", "grade", str(class_dir), "--out", str(work / "out")]
+        batch_s, batch_peak, proc = measure([*cmd, "--workers", str(workers)], PROJECT)
+        if proc.returncode != 0:
+            print(proc.stdout, proc.stderr)
+            return 1
+        results = batch_scores(work / "out")
+        overhead = [r["execution_time"] - r["extra_data"]["student_seconds"] for r in results.values()]
+        print(f"batch grader:        {batch_s:7.1f} s wall, {batch_s / n:5.2f} s/submission, peak {batch_peak / gib:.2f} GiB")
+        print(
+            f"  overhead beyond the student's compute, per submission (in the sandbox): "
+            f"mean {sum(overhead) / len(overhead):.2f} s, max {max(overhead):.2f} s"
+        )
+
+        agree = True
+        if not skip_nbgrader:
+            nb_s, nb_peak, nb_scores = nbgrader_run(work, class_dir)
+            print(f"nbgrader autograde:  {nb_s:7.1f} s wall, {nb_s / n:5.2f} s/submission, peak {nb_peak / gib:.2f} GiB")
+            print(f"ratio:               {nb_s / batch_s:7.1f}x faster")
+            differ = [k for k, v in nb_scores.items() if v is None or abs(v - results[k]["score"]) > 1e-9]
+            agree = not differ
+            print("same scores:        ", "yes" if agree else f"NO, they differ for {differ}")
+
+        tf_s, _, _ = measure([sys.executable, "-c", "import tensorflow"], PROJECT)
+        notebook = class_dir / "s000" / "01_conv_basics" / ASSIGNMENTS["01_conv_basics"].notebook
+        check_cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission"]
+        self_s, _, _ = measure([*check_cmd, str(notebook)], PROJECT)
+        print(f"self-check:          {self_s:7.1f} s for one notebook; TensorFlow import alone {tf_s:.1f} s (+{self_s - tf_s:.1f} s)")
+    return 0 if agree else 1
