@@ -100,11 +100,7 @@ class Grader:
         notes = list(run.notes)
         tampered = sorted(set(run.tampered) | set(notebook.tampering_markers(cells)))
         if tampered:
-            notes.append(
-                "The notebook reaches into the grader ("
-                + ", ".join(tampered[:5])
-                + "): NumPy-only functions earn no credit."
-            )
+            notes.append(f"The notebook reaches into the grader ({', '.join(tampered[:5])}): no function earns credit.")
         if cell_errors:
             notes.append(f"{len(cell_errors)} cell(s) raised an error: " + ", ".join(f"cell {i}" for i in cell_errors))
         return NotebookResult(

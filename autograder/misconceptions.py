@@ -106,8 +106,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
-def _close(a: Any, b: Any) -> bool:
+def _close(a: Any, b: Any, compare=None) -> bool:
     try:
+        if compare is not None:
+            return compare(a, b) is None
         if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
             return allclose(a, b) is None
         return equal(a, b) is None
@@ -145,15 +147,16 @@ def _shape_patterns(expected: np.ndarray, value: np.ndarray) -> list[str]:
     return found
 
 
-def diagnose(expected: Any, value: Any, alternates: dict[str, Any]) -> list[str]:
+def diagnose(expected: Any, value: Any, alternates: dict[str, Any], compare=None) -> list[str]:
     """Misconception ids that explain ``value`` (a failed answer).
 
     Args:
         expected: the correct answer (plain data).
         value: the student's answer (plain data).
         alternates: misconception id -> the answer that mistake gives.
+        compare: the check's comparator (its tolerance applies to mistakes too).
     """
-    found = [mid for mid, alternate in alternates.items() if _close(alternate, value)]
+    found = [mid for mid, alternate in alternates.items() if _close(alternate, value, compare)]
     if not found and isinstance(expected, np.ndarray) and isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         found = _shape_patterns(expected, value)
     return found

@@ -199,8 +199,12 @@ def _grader_state() -> dict:
     return state
 
 
+_ANSWER_MODULES = ("autograder.checks", "autograder.hidden", "autograder.references", "autograder.inline")
+
+
 def _changed(state: dict) -> list[str]:
-    changed = []
+    """Replaced attributes, and grader modules holding answers that were imported."""
+    changed = [name for name in sys.modules if name.startswith(_ANSWER_MODULES)]
     for (module_name, attr), obj in state.items():
         module = sys.modules.get(module_name)
         if module is None or getattr(module, attr, None) is not obj:

@@ -64,7 +64,7 @@ def _verdict(check: Check, reference: dict, outcome: dict) -> tuple[str, tuple[s
         return "", ()
     if reason is None:
         return f"{called}\nThe answer is right, but the function changed its input arrays.", ("input-mutated",)
-    mids = tuple(diagnose(expected, value, reference.get("alternates", {})))
+    mids = tuple(diagnose(expected, value, reference.get("alternates", {}), check.compare))
     if outcome.get("mutated"):
         mids += ("input-mutated",)
     lines = [called, f"Got:      {describe(value)}", f"Expected: {describe(expected)}", reason]
@@ -75,15 +75,14 @@ def score(
     checks: list[Check], references: list[dict], outcomes: list[dict], tampered: list[str] = ()
 ) -> tuple[CheckResult, ...]:
     """Check results, in order. A manual function that called a forbidden library
-    (in any of its calls) earns nothing on all its checks; nor does any manual
-    function when the notebook ``tampered`` with the grader (NumPy-only use can then
-    not be verified)."""
+    (in any of its calls) earns nothing on all its checks. When the notebook
+    ``tampered`` with the grader (replaced its, NumPy's or builtins' functions, or
+    used its modules outside the test cells), no check earns anything."""
     forbidden: dict[str, set[str]] = {}
     if tampered:
-        reached = "code that changes the grader (" + ", ".join(tampered[:5]) + ")"
         for check in checks:
             if check.manual:
-                forbidden.setdefault(check.function, set()).add(reached)
+                forbidden.setdefault(check.function, set()).add("code that reaches into the grader")
     for check, outcome in zip(checks, outcomes):
         if check.manual and outcome.get("forbidden"):
             forbidden.setdefault(check.function, set()).update(outcome["forbidden"])
@@ -96,6 +95,11 @@ def score(
             mids = ("forbidden-library-call",) + mids
         if mids:
             message += "\n" + "\n".join(explain(m) for m in dict.fromkeys(mids))
+        if tampered:
+            message = (
+                f"No credit: the notebook reaches into the grader outside the test cells ({', '.join(tampered[:5])}). "
+                f"Remove that code and resubmit.\n{message}"
+            ).rstrip()
         earned = 0.0 if message else check.points
         results.append(
             CheckResult(

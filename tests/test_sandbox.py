@@ -85,12 +85,25 @@ def test_exploits_earn_nothing_for_a_wrong_answer(grader, submission, exploit):
     assert sum(c.points for c in conv) == 0
 
 
-def test_patching_the_grader_voids_numpy_only_functions(grader, submission):
-    patch = "import importlib\ncalls = importlib.import_module('auto' + 'grader.calls')\ncalls.FORBIDDEN_MODULES = ()"
+@pytest.mark.parametrize(
+    "patch",
+    [
+        pytest.param(
+            "import importlib\ncalls = importlib.import_module('auto' + 'grader.calls')\ncalls.FORBIDDEN_MODULES = ()",
+            id="patch-grader",
+        ),
+        pytest.param(
+            "import importlib\nref = importlib.import_module('auto' + 'grader.references')", id="import-references"
+        ),
+        pytest.param("import sys\nsys.setprofile(None)", id="profiler"),
+    ],
+)
+def test_reaching_into_the_grader_voids_every_function(grader, submission, patch):
     result = grader.grade(submission(cells=[patch]))
+    assert result.score == 0
     conv = [c for c in result.checks if c.function == "conv2d_manual"]
-    assert sum(c.points for c in conv) == 0
     assert "forbidden-library-call" in conv[0].misconceptions
+    assert "reaches into the grader" in conv[0].message
     assert any("reaches into the grader" in n for n in result.notes)
 
 
