@@ -15,32 +15,39 @@ import atexit
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float, Integer
 
 from .course import ASSIGNMENTS
 from .engine import Grader
 from .report_text import format_function_report
+from .sandbox import Limits
 
-_grader: Grader | None = None
+_graders: dict[Limits, Grader] = {}
 
 
-def shared_grader() -> Grader:
+def shared_grader(limits: Limits) -> Grader:
     """One Grader per nbgrader process: the fork server and references are reused."""
-    global _grader
-    if _grader is None:
-        _grader = Grader()
-        atexit.register(_grader.close)
-    return _grader
+    if limits not in _graders:
+        _graders[limits] = Grader(limits)
+        atexit.register(_graders[limits].close)
+    return _graders[limits]
 
 
 class SandboxAutograde(NbGraderPreprocessor):
     """Execute and grade the notebook in the sandbox; outputs carry the verdict."""
+
+    cell_seconds = Float(Limits.cell_seconds, help="Wall time per notebook cell.").tag(config=True)
+    submission_seconds = Float(Limits.submission_seconds, help="Wall time per submission.").tag(config=True)
+    memory_bytes = Integer(Limits.memory_bytes, help="Memory a submission may add.").tag(config=True)
+    output_bytes = Integer(Limits.output_bytes, help="Captured output kept per cell.").tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
         assignment = ASSIGNMENTS.get(info.get("assignment", ""))
         if assignment is None:
             raise RuntimeError(f"SandboxAutograde: {info.get('assignment')!r} is not an assignment of this course")
-        result = shared_grader().grade_notebook(nb, info.get("student", ""), assignment)
+        limits = Limits(self.cell_seconds, self.submission_seconds, self.memory_bytes, self.output_bytes)
+        result = shared_grader(limits).grade_notebook(nb, info.get("student", ""), assignment)
         if result.grader_error:
             raise RuntimeError(f"sandbox grading failed (grader error, not the student's): {result.grader_error}")
         by_function = {f: [c for c in result.checks if c.function == f] for f in assignment.functions}

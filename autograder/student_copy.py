@@ -1,12 +1,19 @@
-"""The student copy of the course: release notebooks, the public checks and the
-self-check runtime. It holds no solution code, no hidden check and no hidden input;
-``build`` proves it by searching the copy for every solution region's lines."""
+"""The student copy of the course: release notebooks, the public checks with their
+references precomputed, and the self-check runtime. It holds no solution code, no
+hidden check, no hidden input and no reference that is itself an answer; ``build``
+proves it by searching the copy for every solution region's and hidden module's
+lines."""
 
 from __future__ import annotations
 
 import json
 import shutil
 from pathlib import Path
+
+from . import plain
+from .answers import FROZEN
+from .course import ASSIGNMENTS
+from .scoring import compute_references
 
 PROJECT = Path(__file__).resolve().parent.parent
 _LEFT_OUT = {"hidden", "nbgrader_plugin.py", "gradescope.py", "bench.py", "student_copy.py"}
@@ -40,9 +47,15 @@ def _marked_lines(source: str, begin: str, end: str) -> list[str]:
 
 
 def secret_lines(solutions: Path = PROJECT / "solutions") -> set[str]:
-    """Lines inside solution and hidden-test regions of the source notebooks that do
-    not also appear outside those regions (prose and examples are public)."""
+    """Lines inside solution and hidden-test regions of the source notebooks, and
+    lines of the hidden checks and answers, that do not also appear in public places
+    (prose, examples, the public modules)."""
     secret, public = set(), set()
+    for path in (PROJECT / "autograder" / "hidden").rglob("*.py"):
+        secret |= {line.strip() for line in path.read_text().splitlines()}
+    for path in (PROJECT / "autograder").rglob("*.py"):
+        if "hidden" not in path.relative_to(PROJECT / "autograder").parts:
+            public |= {line.strip() for line in path.read_text().splitlines()}
     for path in solutions.rglob("*.ipynb"):
         for cell in json.loads(path.read_text())["cells"]:
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
@@ -67,6 +80,15 @@ def leaks(folder: Path, secrets: set[str]) -> list[str]:
     return found
 
 
+def public_references() -> dict[str, dict]:
+    """Every public check's reference, computed here (with Keras and the answers)."""
+    references = {}
+    for assignment in ASSIGNMENTS.values():
+        checks = assignment.checks(hidden=False)
+        references.update(zip((c.name for c in checks), compute_references(checks)))
+    return references
+
+
 def build(out: str | Path) -> Path:
     """Write the student copy to ``out`` (which must not exist yet) and return it.
 
@@ -82,6 +104,7 @@ def build(out: str | Path) -> Path:
     shutil.copytree(PROJECT / "autograder", out / "autograder", ignore=ignore)
     shutil.copy(PROJECT / "pyproject.toml", out / "pyproject.toml")
     (out / "README.md").write_text(STUDENT_README)
+    (out / "autograder" / FROZEN.name).write_bytes(plain.dumps(public_references()))
     found = leaks(out, secret_lines())
     if found:
         shutil.rmtree(out)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import adapters
 from .. import references as ref
+from ..answers import answer
 from ..compare import equal
 from ..spec import Check
 
@@ -108,29 +109,9 @@ def cascade_check(name, description, *args, hidden=False, **kwargs) -> Check:
 # The seed 003 network, three ways
 
 
-def reference_cnn(input_shape=(28, 28, 1), n_classes=10, relu=True, softmax=True):
-    """The seed 003 network (``relu``/``softmax`` False simulate forgetting them)."""
-    keras = ref._keras()
-    layers = keras.layers
-
-    def relu_layers() -> list:
-        return [layers.ReLU()] if relu else []
-
-    return keras.Sequential(
-        [
-            keras.Input(shape=tuple(int(d) for d in input_shape)),
-            layers.Conv2D(32, (5, 5)),
-            *relu_layers(),
-            layers.MaxPooling2D(2),
-            layers.Conv2D(64, (5, 5)),
-            *relu_layers(),
-            layers.MaxPooling2D(2),
-            layers.Flatten(),
-            layers.Dense(64),
-            *relu_layers(),
-            layers.Dense(int(n_classes), activation="softmax" if softmax else None),
-        ]
-    )
+reference_cnn = answer("reference_cnn")
+"""The seed 003 network (``relu``/``softmax`` False simulate forgetting them); it is
+an answer, so it lives in the hidden package."""
 
 
 def expected_kind(kind, input_shape, n_classes) -> str:

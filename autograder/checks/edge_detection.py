@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import references as ref
+from ..answers import answer
 from ..compare import allclose, within
 from ..spec import Check
 
@@ -51,12 +52,8 @@ def cross_correlate(X, kernel) -> np.ndarray:
     return np.einsum("nijuv,uv->nij", windows(X, kernel.shape), kernel)
 
 
-def least_squares_kernel(X, Y, kernel_shape) -> np.ndarray:
-    """The kernel that maps X to Y exactly: least squares over all windows (the data are well posed)."""
-    kh, kw = (int(k) for k in kernel_shape)
-    design = windows(X, (kh, kw)).reshape(-1, kh * kw)
-    solution, *_ = np.linalg.lstsq(design, np.asarray(Y, dtype=np.float64).reshape(-1), rcond=None)
-    return solution.reshape(kh, kw)
+least_squares_kernel = answer("least_squares_kernel")
+"""The kernel that maps X to Y exactly (an answer to learn_kernel: hidden package)."""
 
 
 def kernel_values(expected, actual) -> str | None:
@@ -126,15 +123,28 @@ LEARN_MISTAKES = {"flipped-kernel": _kernel_flipped}
 def edge_check(name, description, image, kernel, bias=None, hidden=False, readonly=False) -> Check:
     kwargs = {} if bias is None else {"bias": bias}
     return Check(
-        "detect_edges", name, description, edges, (image, kernel), kwargs,
-        hidden=hidden, readonly=readonly, mistakes=EDGE_MISTAKES,
+        "detect_edges",
+        name,
+        description,
+        edges,
+        (image, kernel),
+        kwargs,
+        hidden=hidden,
+        readonly=readonly,
+        mistakes=EDGE_MISTAKES,
     )
 
 
 def sobel_check(name, description, image, hidden=False, readonly=False) -> Check:
     return Check(
-        "sobel_magnitude", name, description, sobel, (image,),
-        hidden=hidden, readonly=readonly, mistakes=SOBEL_MISTAKES,
+        "sobel_magnitude",
+        name,
+        description,
+        sobel,
+        (image,),
+        hidden=hidden,
+        readonly=readonly,
+        mistakes=SOBEL_MISTAKES,
     )
 
 
@@ -142,8 +152,16 @@ def learn_check(name, description, X, kernel, hidden=False, readonly=False) -> C
     """Y is made from X with ``kernel`` here, so the student gets inputs and outputs only."""
     kernel = np.asarray(kernel, dtype=np.float64)
     return Check(
-        "learn_kernel", name, description, least_squares_kernel, (X, cross_correlate(X, kernel), kernel.shape),
-        compare=within(0.05), hidden=hidden, readonly=readonly, mistakes=LEARN_MISTAKES, timeout=60.0,
+        "learn_kernel",
+        name,
+        description,
+        least_squares_kernel,
+        (X, cross_correlate(X, kernel), kernel.shape),
+        compare=within(0.05),
+        hidden=hidden,
+        readonly=readonly,
+        mistakes=LEARN_MISTAKES,
+        timeout=60.0,
     )
 
 
@@ -160,30 +178,40 @@ def public_checks() -> list[Check]:
     band[1:4, :] = 1.0  # a bright horizontal band in rows 1-3
     return [
         Check(
-            "vertical_edge_kernel", "test_vertical_edge_kernel_is_the_seed_filter",
+            "vertical_edge_kernel",
+            "test_vertical_edge_kernel_is_the_seed_filter",
             "vertical_edge_kernel() is [[-1, 1], [-1, 1]]: right column minus left column.",
-            vertical_kernel, compare=kernel_values, mistakes={"axes-swapped": _vertical_swapped},
+            vertical_kernel,
+            compare=kernel_values,
+            mistakes={"axes-swapped": _vertical_swapped},
         ),
         Check(
-            "horizontal_edge_kernel", "test_horizontal_edge_kernel_is_the_transposed_filter",
+            "horizontal_edge_kernel",
+            "test_horizontal_edge_kernel_is_the_transposed_filter",
             "horizontal_edge_kernel() is [[-1, -1], [1, 1]]: bottom row minus top row.",
-            horizontal_kernel, compare=kernel_values, mistakes={"axes-swapped": _horizontal_swapped},
+            horizontal_kernel,
+            compare=kernel_values,
+            mistakes={"axes-swapped": _horizontal_swapped},
         ),
         edge_check(
             "test_detect_edges_finds_the_seed_vertical_edge",
             "The seed's 6x6 half-dark image with [[-1, 1], [-1, 1]] and bias 0 gives a 5x5 map with a column of 2s.",
-            half_dark(), VERTICAL.copy(),
+            half_dark(),
+            VERTICAL.copy(),
         ),
         edge_check(
             "test_detect_edges_finds_horizontal_edges_with_their_signs",
             "A 5x7 image with a bright band in rows 1-3 and [[-1, -1], [1, 1]]: a row of 2s at the band's top edge, "
             "a row of -2s at its bottom edge.",
-            band, HORIZONTAL.copy(),
+            band,
+            HORIZONTAL.copy(),
         ),
         edge_check(
             "test_detect_edges_adds_the_bias_once",
             "A random 5x6 image, an asymmetric (3, 2) kernel and bias 0.5 give Conv2D(1, (3, 2))'s 3x5 output.",
-            rng.uniform(0, 1, size=(5, 6)), rng.uniform(-1, 1, size=(3, 2)), 0.5,
+            rng.uniform(0, 1, size=(5, 6)),
+            rng.uniform(-1, 1, size=(3, 2)),
+            0.5,
         ),
         sobel_check(
             "test_sobel_magnitude_of_a_vertical_step",
@@ -198,11 +226,13 @@ def public_checks() -> list[Check]:
         learn_check(
             "test_learn_kernel_recovers_the_vertical_edge_kernel",
             "From 8 random 8x8 images and their feature maps, recover [[-1, 1], [-1, 1]] within 0.05.",
-            rng.uniform(0, 1, size=(8, 8, 8)), VERTICAL,
+            rng.uniform(0, 1, size=(8, 8, 8)),
+            VERTICAL,
         ),
         learn_check(
             "test_learn_kernel_recovers_a_random_3x3_kernel",
             "From 6 random signed 9x9 images and their 7x7 feature maps, recover a random 3x3 kernel within 0.05.",
-            rng.uniform(-1, 1, size=(6, 9, 9)), rng.uniform(-1, 1, size=(3, 3)),
+            rng.uniform(-1, 1, size=(6, 9, 9)),
+            rng.uniform(-1, 1, size=(3, 3)),
         ),
     ]
