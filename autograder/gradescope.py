@@ -1,8 +1,9 @@
 """Gradescope: build an autograder bundle, and grade inside it.
 
-The bundle is a zip with ``setup.sh`` (installs this package), ``run_autograder``
-(grades ``/autograder/submission`` into ``/autograder/results/results.json``) and
-``source/`` (this package with its hidden checks, and the project metadata).
+The bundle is a zip that Gradescope unpacks into ``/autograder/source``: ``setup.sh``
+(installs this package), ``run_autograder`` (grades ``/autograder/submission`` into
+``/autograder/results/results.json``), this package with its hidden checks, and the
+project metadata.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ def bundle(assignment: str, out: str | Path) -> Path:
             info.external_attr = 0o755 << 16
             z.writestr(info, text)
         for path in sorted((PROJECT / "autograder").rglob("*.py")):
-            z.write(path, f"source/{path.relative_to(PROJECT)}")
+            z.write(path, str(path.relative_to(PROJECT)))
         for name in ("pyproject.toml", "README.md"):
-            z.write(PROJECT / name, f"source/{name}")
+            z.write(PROJECT / name, name)
     return out
 
 

@@ -27,8 +27,10 @@ def test_the_student_copy_has_no_solution_hidden_check_or_hidden_input(tmp_path)
     secrets = student_copy.secret_lines()
     assert len(secrets) > 20
     assert student_copy.leaks(copy, secrets) == []
-    text = "\n".join(p.read_text() for p in copy.rglob("*.py"))
-    assert "AUTOGRADER_SECRET" not in text and "hidden_checks" not in text.replace("has_hidden_checks", "")
+    from autograder.hidden import DEFAULT_SECRET
+
+    assert not any(DEFAULT_SECRET in p.read_text() for p in copy.rglob("*") if p.suffix in {".py", ".md", ".ipynb"})
+    assert (copy / "autograder" / "frozen_references.bin").exists()
 
 
 def test_the_leak_search_finds_a_planted_solution_line(tmp_path):
@@ -53,8 +55,8 @@ def test_the_gradescope_bundle_grades_a_submission(tmp_path, assignment):
     root = tmp_path / "autograder"
     with zipfile.ZipFile(bundle) as z:
         names = z.namelist()
-        assert {"setup.sh", "run_autograder", "source/pyproject.toml"} <= set(names)
-        assert "source/autograder/hidden/conv_basics.py" in names
+        assert {"setup.sh", "run_autograder", "pyproject.toml"} <= set(names)
+        assert "autograder/hidden/conv_basics.py" in names
         assert (z.getinfo("run_autograder").external_attr >> 16) & 0o111
         z.extractall(root / "source")
     (root / "run_autograder").write_text((root / "source" / "run_autograder").read_text())

@@ -119,10 +119,10 @@ def test_one_wrong_function_loses_exactly_its_points(batch, assignment):
 def test_the_three_front_ends_give_identical_scores(batch, selfcheck, nbgrader):
     for key in GRADED:
         assert selfcheck[key] == batch[key]["score"], key
-        if nbgrader[key] is not None:  # nbgrader cannot read invalid notebook JSON at all
+        if key == ("dave", "01_conv_basics"):  # invalid JSON: nbgrader cannot read it at all
+            assert nbgrader[key] in (None, 0.0)
+        else:
             assert nbgrader[key] == batch[key]["score"], key
-    unreadable = [k for k, v in nbgrader.items() if v is None]
-    assert unreadable == [("dave", "01_conv_basics")]
 
 
 def test_broken_submissions_get_results_with_reasons(batch):

@@ -38,7 +38,7 @@ def graded(tmp_path_factory) -> dict[str, dict]:
     return {p.parent.parent.name: json.loads(p.read_text()) for p in out.glob("*/*/results.json")}
 
 
-def tests_of(data: dict, function: str) -> list[dict]:
+def checks_of(data: dict, function: str) -> list[dict]:
     return [t for t in data["tests"] if f"function:{function}" in t["tags"]]
 
 
@@ -46,7 +46,7 @@ def tests_of(data: dict, function: str) -> list[dict]:
 def test_each_mistake_is_named_and_costs_only_its_function(graded, path):
     function, mistake = split(path)
     data = graded[f"mistakes-{path.stem}"]
-    own = tests_of(data, function)
+    own = checks_of(data, function)
     failed = [t for t in own if t["status"] == "failed"]
     assert failed, "the wrong answer passed every check"
     assert any(f"misconception:{mistake}" in t["tags"] for t in failed), [t["tags"] for t in failed]
