@@ -79,10 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("assignment")
     r.add_argument("--root", default=_default(gradescope.run, "root"))
 
+    from . import bench as bench_module
+
     bench = commands.add_parser("bench", help="benchmark the batch grader against nbgrader autograde")
-    bench.add_argument("--students", type=_positive, default=6)
-    bench.add_argument("--workers", type=_positive, default=_default(batch.grade, "workers"))
+    bench.add_argument("--students", type=_positive, default=_default(bench_module.main, "students"))
+    bench.add_argument("--workers", type=_positive, default=_default(bench_module.main, "workers"))
     bench.add_argument("--skip-nbgrader", action="store_true", help="time the batch grader only")
+    bench.add_argument(
+        "--assignments", nargs="+", default=list(_default(bench_module.main, "assignments")), help="default: all"
+    )
     return parser
 
 
@@ -131,7 +136,12 @@ def _run(args) -> int:
     if args.command == "bench":
         from . import bench
 
-        return bench.main(students=args.students, workers=args.workers, skip_nbgrader=args.skip_nbgrader)
+        return bench.main(
+            students=args.students,
+            workers=args.workers,
+            skip_nbgrader=args.skip_nbgrader,
+            assignments=tuple(args.assignments),
+        )
     return 1
 
 

@@ -110,6 +110,7 @@ class Grader:
             time.monotonic() - start,
             tuple(notes),
             student_seconds=run.student_seconds,
+            sandbox_seconds=run.seconds,
             cells=run.cells,
         )
 

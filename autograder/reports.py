@@ -44,6 +44,7 @@ def to_json(result: NotebookResult) -> dict:
         "grader_error": result.grader_error,
         "notes": list(result.notes),
         "student_seconds": round(result.student_seconds, 3),
+        "sandbox_seconds": round(result.sandbox_seconds, 3),
     }
     return data
 

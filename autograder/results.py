@@ -55,8 +55,11 @@ class NotebookResult:
     grader_error: str | None = None
     """Set when the grader (not the student) failed; the score is then not final."""
     student_seconds: float = 0.0
-    """Time the student's own cells and functions took; the rest of
-    ``execution_time`` is the grader's overhead."""
+    """Time the student's own cells and functions took."""
+    sandbox_seconds: float = 0.0
+    """Wall time in the sandbox; minus ``student_seconds`` it is the grader's
+    per-submission overhead (``execution_time`` also includes waiting for the
+    batch's Keras references, computed once per assignment)."""
     cells: dict[int, dict] = field(default_factory=dict)
     """Cell index -> {"error": str | None, "output": str} from the sandbox."""
 

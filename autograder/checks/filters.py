@@ -136,13 +136,19 @@ def conv_mistakes(images, kernels, biases, strides=1, padding="valid", activatio
     return mistakes
 
 
-def conv_check(
-    name, description, images, kernels, biases, hidden=False, readonly=False, points=1.0, **kwargs
-) -> Check:
+def conv_check(name, description, images, kernels, biases, hidden=False, readonly=False, points=1.0, **kwargs) -> Check:
     """A multi_filter_conv check; ``kwargs`` are the strides/padding/activation passed to the student."""
     return Check(
-        "multi_filter_conv", name, description, multi_filter_conv_reference, (images, kernels, biases), kwargs,
-        hidden=hidden, readonly=readonly, points=points, manual=True,
+        "multi_filter_conv",
+        name,
+        description,
+        multi_filter_conv_reference,
+        (images, kernels, biases),
+        kwargs,
+        hidden=hidden,
+        readonly=readonly,
+        points=points,
+        manual=True,
         mistakes=conv_mistakes(images, kernels, biases, **kwargs),
     )
 
@@ -176,8 +182,14 @@ def same_values_and_dtype(expected, actual, dtype: str = "") -> str | None:
 def channels_check(name, description, feature_maps, hidden=False, readonly=False) -> Check:
     dtype = np.asarray(feature_maps).dtype.str
     return Check(
-        "channels_first", name, description, channels_first_reference, (feature_maps,),
-        compare=functools.partial(same_values_and_dtype, dtype=dtype), hidden=hidden, readonly=readonly,
+        "channels_first",
+        name,
+        description,
+        channels_first_reference,
+        (feature_maps,),
+        compare=functools.partial(same_values_and_dtype, dtype=dtype),
+        hidden=hidden,
+        readonly=readonly,
         mistakes={"axes-swapped": _swapaxes_first_last},
     )
 
@@ -204,29 +216,45 @@ def public_checks() -> list[Check]:
         conv_check(
             "test_multi_filter_conv_on_the_lecture_example",
             "Three 4x4 filters on one 5x5 RGB image give a (1, 2, 2, 3) output, one feature map per filter.",
-            seed_images, seed_kernels, seed_biases,
+            seed_images,
+            seed_kernels,
+            seed_biases,
         ),
         conv_check(
             "test_multi_filter_conv_with_odd_same_padding",
             "arange(25) as a 5x5 image, a 4x4 kernel of ones, stride 2, 'same': "
             "[[54, 90, 51], [162, 240, 128], [111, 160, 84]] (pad 1 top/left, 2 bottom/right).",
-            np.arange(25.0).reshape(1, 5, 5, 1), np.ones((4, 4, 1, 1)), np.zeros(1),
-            strides=2, padding="same",
+            np.arange(25.0).reshape(1, 5, 5, 1),
+            np.ones((4, 4, 1, 1)),
+            np.zeros(1),
+            strides=2,
+            padding="same",
         ),
         conv_check(
             "test_multi_filter_conv_with_stride_2_and_relu",
             "Two 7x8 images, three (3, 2) filters, stride 2, relu: output (2, 3, 4, 3).",
-            stride_images, stride_kernels, np.array([0.5, -1.0, 0.25]), strides=2, activation="relu",
+            stride_images,
+            stride_kernels,
+            np.array([0.5, -1.0, 0.25]),
+            strides=2,
+            activation="relu",
         ),
         conv_check(
             "test_multi_filter_conv_with_sigmoid",
             "The lecture's sigmoid example: sigmoid is applied after the bias, per filter.",
-            sigmoid_images, sigmoid_kernels, np.array([-0.3, 0.2, 0.6]), activation="sigmoid",
+            sigmoid_images,
+            sigmoid_kernels,
+            np.array([-0.3, 0.2, 0.6]),
+            activation="sigmoid",
         ),
         conv_check(
             "test_multi_filter_conv_with_same_padding_and_tanh",
             "'same' padding with stride 1 keeps 4x6 (the (3, 2) kernel pads 1+1 rows and 0+1 columns), then tanh.",
-            tanh_images, tanh_kernels, np.array([0.4, -0.7]), padding="same", activation="tanh",
+            tanh_images,
+            tanh_kernels,
+            np.array([0.4, -0.7]),
+            padding="same",
+            activation="tanh",
         ),
         channels_check(
             "test_channels_first_on_the_lecture_array",
@@ -239,4 +267,3 @@ def public_checks() -> list[Check]:
             batch,
         ),
     ]
-
