@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +73,10 @@ ASSIGNMENTS: dict[str, Assignment] = {
 
 
 def has_hidden_checks() -> bool:
-    """True in the instructor's copy, False in the student copy."""
-    return importlib.util.find_spec("autograder.hidden") is not None
+    """True in the instructor's copy, False in the student copy (even when another
+    copy of the package, installed in the same environment, has them)."""
+    spec = importlib.util.find_spec("autograder.hidden")
+    return spec is not None and spec.origin is not None and Path(spec.origin).parent.parent == Path(__file__).parent
 
 
 def assignment_for(path: str | Path) -> Assignment:
