@@ -125,6 +125,8 @@ def grade(
     with Grader(limits, hidden) as grader:
         for assignment in {s.assignment.name: s.assignment for s in todo}.values():
             grader.prepare(assignment)
+        if todo:
+            grader.warm_up()
 
         def run(submission: Submission) -> NotebookResult:
             if submission.path is None:

@@ -47,6 +47,11 @@ class Grader:
                 self._context = context
             return self._context
 
+    def warm_up(self) -> None:
+        """Start the fork server and wait until it has preloaded its libraries, so
+        that one-off cost is not charged to the first submissions."""
+        sandbox.run_submission(self.context, [], [], self.limits)
+
     def checks(self, assignment: course.Assignment) -> list[Check]:
         with self._lock:
             if assignment.name not in self._checks:
