@@ -194,45 +194,33 @@ SOFTMAX_MISTAKES = {"activation-missing": _outputs_without_softmax}
 _NAMES = {"build_sequential_cnn": "Sequential", "build_functional_cnn": "Functional", "SubclassedCNN": "Subclassed"}
 
 
+def _model_check(function, name, description, reference, compare, adapter, input_shape, n_classes, hidden) -> Check:
+    kwargs = {"input_shape": tuple(input_shape), "n_classes": n_classes}
+    return Check(function, name, description, reference, (), kwargs, compare=compare, hidden=hidden, adapter=adapter)
+
+
 def kind_check(function, name, description, input_shape=SEED_SHAPE, n_classes=10, hidden=False) -> Check:
-    return Check(
-        function,
-        name,
-        description,
-        functools.partial(expected_kind, _NAMES[function]),
-        (),
-        {"input_shape": tuple(input_shape), "n_classes": n_classes},
-        compare=equal,
-        hidden=hidden,
-        adapter="model_kind",
-    )
+    reference = functools.partial(expected_kind, _NAMES[function])
+    return _model_check(function, name, description, reference, equal, "model_kind", input_shape, n_classes, hidden)
 
 
 def layers_check(function, name, description, input_shape=SEED_SHAPE, n_classes=10, hidden=False) -> Check:
-    return Check(
-        function,
-        name,
-        description,
-        reference_summary,
-        (),
-        {"input_shape": tuple(input_shape), "n_classes": n_classes},
-        compare=compare_layers,
-        hidden=hidden,
-        adapter="model_summary",
+    return _model_check(
+        function, name, description, reference_summary, compare_layers, "model_summary", input_shape, n_classes, hidden
     )
 
 
 def total_params_check(function, name, description, input_shape=SEED_SHAPE, n_classes=10, hidden=False) -> Check:
-    return Check(
+    return _model_check(
         function,
         name,
         description,
         reference_summary,
-        (),
-        {"input_shape": tuple(input_shape), "n_classes": n_classes},
-        compare=compare_total_params,
-        hidden=hidden,
-        adapter="model_summary",
+        compare_total_params,
+        "model_summary",
+        input_shape,
+        n_classes,
+        hidden,
     )
 
 
