@@ -332,6 +332,7 @@ def run_submission(context, cells: list[tuple[int, str]], checks: list[Check], l
                     run.cells[message.get("index")] = {
                         "error": message.get("error"),
                         "output": message.get("output", ""),
+                        "seconds": message.get("seconds", 0.0),
                     }
                     busy, phase_end = None, deadline
                 elif event == "call":

@@ -203,3 +203,9 @@ def test_invalid_notebook_json_gets_a_result_with_the_reason(grader, tmp_path):
     assert result.score == 0 and result.max_score == full_marks()
     assert "not valid notebook JSON" in result.checks[0].message
     assert result.grader_error is None
+
+
+def test_time_in_cells_counts_as_the_students_own_compute(grader, submission):
+    result = grader.grade(submission(cells=["import time\ntime.sleep(0.5)"]))
+    assert result.student_seconds >= 0.5
+    assert result.sandbox_seconds >= result.student_seconds
