@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import multiprocessing.forkserver
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,6 +45,7 @@ class Grader:
             if self._context is None:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["autograder.preload"])
+                multiprocessing.forkserver.ensure_running()  # starts preloading now, in the background
                 self._context = context
             return self._context
 
@@ -60,8 +62,8 @@ class Grader:
 
     def prepare(self, assignment: course.Assignment) -> Future:
         """Start computing an assignment's references (once per Grader)."""
+        context = self.context  # the fork server preloads while the checks are built
         checks = self.checks(assignment)
-        context = self.context
         with self._lock:
             if assignment.name not in self._references:
                 if self._pool is None:

@@ -6,7 +6,6 @@ from .quiet import quiet_tensorflow
 
 quiet_tensorflow()
 
-import IPython.core.interactiveshell  # noqa: E402,F401
 import keras  # noqa: E402,F401
 import matplotlib  # noqa: E402
 
@@ -16,3 +15,5 @@ import numpy  # noqa: E402,F401
 import tensorflow  # noqa: E402,F401
 
 from . import adapters, calls, sandbox, scoring  # noqa: E402,F401
+
+sandbox.notebook_shell()

@@ -155,6 +155,19 @@ def _isolate(workdir: str, limits: Limits) -> None:
     tempfile.tempdir = workdir
 
 
+def notebook_shell():
+    """The IPython shell that runs a notebook's cells: no colours, no history (cells
+    are not stored). ``autograder.preload`` creates it in the fork server and runs
+    one cell, so each child starts with it ready."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    if not InteractiveShell.initialized():
+        config = Config({"HistoryManager": {"enabled": False}})
+        InteractiveShell.instance(colors="NoColor", config=config).run_cell("pass", store_history=False)
+    return InteractiveShell.instance()
+
+
 def _run_cell(shell, source: str, limits: Limits) -> dict:
     captured = _CappedText(limits.output_bytes)
     saved = sys.stdout, sys.stderr
@@ -219,9 +232,7 @@ def _child_main(conn, workdir: str, cells: list, calls: list, limits: Limits) ->
     send, dumps, run_cell, run_call, find = conn.send_bytes, plain.dumps, _run_cell, call, resolve
     try:
         _isolate(workdir, limits)
-        from IPython.core.interactiveshell import InteractiveShell
-
-        shell = InteractiveShell.instance(colors="NoColor")
+        shell = notebook_shell()
         state, changed = _grader_state(), _changed
     except BaseException:
         send(dumps({"event": "fatal", "reason": traceback.format_exc(limit=3)}))
