@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import reports
@@ -117,6 +117,8 @@ def grade(
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1. Received: workers={workers}")
+    if limits.threads == 0:  # submissions run side by side: no more TensorFlow threads than cores
+        limits = replace(limits, threads=max(1, (os.cpu_count() or 1) // workers))
     out = Path(out)
     submissions = discover(paths)
     todo = [s for s in submissions if not (resume and _already_done(out, s))]

@@ -112,8 +112,8 @@ def batch_scores(out: Path) -> dict[tuple[str, str], dict]:
     return {(p.parent.parent.name, p.parent.name): json.loads(p.read_text()) for p in out.glob("*/*/results.json")}
 
 
-def nbgrader_run(work: Path, class_dir: Path, assignments: list[str]) -> tuple[float, int, dict]:
-    """Stock ``nbgrader autograde`` for every assignment; (seconds, peak bytes, scores)."""
+def nbgrader_run(work: Path, class_dir: Path, assignments: list[str]) -> tuple[dict, int, dict]:
+    """Stock ``nbgrader autograde`` for every assignment; (seconds per assignment, peak bytes, scores)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     course = work / "course"
@@ -126,12 +126,12 @@ def nbgrader_run(work: Path, class_dir: Path, assignments: list[str]) -> tuple[f
         subprocess.run(
             ["nbgrader", "generate_assignment", name, "--force"], cwd=course, env=env, capture_output=True, check=True
         )
-    seconds, peak = 0.0, 0
+    seconds, peak = {}, 0
     for name in assignments:
         took, used, _ = measure(
             ["nbgrader", "autograde", name, f"--Autograde.autograde_preprocessors={STOCK_AUTOGRADE}"], course
         )
-        seconds, peak = seconds + took, max(peak, used)
+        seconds[name], peak = took, max(peak, used)
     scores = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student_dir in sorted(class_dir.iterdir()):
@@ -141,6 +141,18 @@ def nbgrader_run(work: Path, class_dir: Path, assignments: list[str]) -> tuple[f
                 except MissingEntry:
                     scores[(student_dir.name, name)] = None
     return seconds, peak, scores
+
+
+def print_per_assignment(results: dict, nb_seconds: dict, students: int) -> None:
+    """Seconds per submission by assignment: the student's own compute and the batch
+    grader's sandbox time (one worker's time, not wall) beside nbgrader's wall time."""
+    print(f"  {'per submission':18s} {'student code':>12s} {'batch sandbox':>13s} {'nbgrader':>9s}")
+    for name in sorted({a for _, a in results}):
+        extra = [r["extra_data"] for (_, a), r in results.items() if a == name]
+        student = sum(e["student_seconds"] for e in extra) / len(extra)
+        sandbox = sum(e["sandbox_seconds"] for e in extra) / len(extra)
+        stock = f"{nb_seconds[name] / students:8.2f}s" if name in nb_seconds else f"{'-':>9s}"
+        print(f"  {name:18s} {student:11.2f}s {sandbox:12.2f}s {stock}")
 
 
 def main(
@@ -173,7 +185,9 @@ def main(
             print(proc.stdout, proc.stderr)
             return 1
         results = batch_scores(work / "out")
-        overhead = [r["extra_data"]["sandbox_seconds"] - r["extra_data"]["student_seconds"] for r in results.values()]
+        extra = [r["extra_data"] for r in results.values()]
+        student = sum(e["student_seconds"] for e in extra)
+        overhead = [e["sandbox_seconds"] - e["student_seconds"] for e in extra]
         print(
             f"batch grader:        {batch_s:7.1f} s wall, {batch_s / n:5.2f} s/submission, peak {batch_peak / gib:.2f} GiB"
         )
@@ -181,10 +195,12 @@ def main(
             f"  overhead beyond the student's compute, per submission (in the sandbox): "
             f"mean {sum(overhead) / len(overhead):.2f} s, max {max(overhead):.2f} s"
         )
+        print(f"  the student code's own compute (both graders run it): {student:.1f} s in all")
 
-        agree = True
+        agree, nb_seconds = True, {}
         if not skip_nbgrader:
-            nb_s, nb_peak, nb_scores = nbgrader_run(work, class_dir, list(assignments))
+            nb_seconds, nb_peak, nb_scores = nbgrader_run(work, class_dir, list(assignments))
+            nb_s = sum(nb_seconds.values())
             print(
                 f"nbgrader autograde:  {nb_s:7.1f} s wall, {nb_s / n:5.2f} s/submission, peak {nb_peak / gib:.2f} GiB"
             )
@@ -192,6 +208,7 @@ def main(
             differ = [k for k, v in nb_scores.items() if v is None or abs(v - results[k]["score"]) > 1e-9]
             agree = not differ
             print("same scores:        ", "yes" if agree else f"NO, they differ for {differ}")
+        print_per_assignment(results, nb_seconds, students)
 
         tf_s, _, _ = measure([sys.executable, "-c", "import tensorflow"], PROJECT)
         first = ASSIGNMENTS[assignments[0]]

@@ -19,6 +19,7 @@ _LIMIT_HELP = {
     "submission_seconds": "wall time per submission",
     "memory_bytes": "memory a submission may add (bytes)",
     "output_bytes": "captured output kept per cell (bytes)",
+    "threads": "TensorFlow threads per submission, 0: the cores shared out among the workers",
 }
 
 

@@ -48,6 +48,17 @@ class Limits:
     """Address space the child may add beyond the preloaded libraries."""
     output_bytes: int = 2**20
     """Captured output kept per cell; the rest is counted and dropped."""
+    threads: int = 0
+    """CPU threads TensorFlow may use in one submission; 0 leaves TensorFlow's
+    default (every core). The batch grader shares the cores out among its workers."""
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            value, zero_ok = getattr(self, f.name), f.name in ("output_bytes", "threads")
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not number or value < 0 or (value == 0 and not zero_ok):
+                wanted = "a number >= 0" if zero_ok else "a positive number"
+                raise ValueError(f"Limits.{f.name} must be {wanted}. Received: {f.name}={value!r}")
 
 
 @dataclass
@@ -153,6 +164,11 @@ def _isolate(workdir: str, limits: Limits) -> None:
         TMPDIR=workdir,
     )
     tempfile.tempdir = workdir
+    if limits.threads:
+        import tensorflow as tf  # preloaded, and no op has run yet in this process
+
+        tf.config.threading.set_intra_op_parallelism_threads(limits.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(limits.threads)
 
 
 def notebook_shell():

@@ -7,7 +7,9 @@ import time
 
 import pytest
 
+from autograder import sandbox
 from autograder.course import ASSIGNMENTS
+from autograder.sandbox import Limits
 
 FULL = ASSIGNMENTS["01_conv_basics"]
 WRONG_CONV = "import numpy as np\ndef conv2d_manual(image, kernel, bias=0.0):\n    kh, kw = np.shape(kernel)[:2]\n    return np.zeros((np.shape(image)[0] - kh + 1, np.shape(image)[1] - kw + 1))"
@@ -209,3 +211,11 @@ def test_time_in_cells_counts_as_the_students_own_compute(grader, submission):
     result = grader.grade(submission(cells=["import time\ntime.sleep(0.5)"]))
     assert result.student_seconds >= 0.5
     assert result.sandbox_seconds >= result.student_seconds
+
+
+@pytest.mark.parametrize("threads, seen", [(1, "1"), (0, "0")])
+def test_the_thread_limit_reaches_tensorflow_in_the_child(grader, threads, seen):
+    probe = "import tensorflow as tf\nprint(tf.config.threading.get_intra_op_parallelism_threads())"
+    run = sandbox.run_submission(grader.context, [(0, probe)], [], Limits(threads=threads))
+    assert run.cells[0]["error"] is None
+    assert run.cells[0]["output"].strip() == seen

@@ -9,6 +9,7 @@ from autograder import plain
 from autograder.batch import discover
 from autograder.compare import allclose, equal
 from autograder.misconceptions import CATALOGUE, diagnose
+from autograder.sandbox import Limits
 
 
 def test_plain_data_round_trips_without_pickle():
@@ -66,3 +67,12 @@ def test_discover_follows_nbgrader_layout_and_names_bad_paths(tmp_path):
     ]
     with pytest.raises(FileNotFoundError, match="nowhere"):
         discover([tmp_path / "nowhere"])
+
+
+@pytest.mark.parametrize(
+    "bad", [{"cell_seconds": 0}, {"submission_seconds": -1.0}, {"memory_bytes": "3G"}, {"threads": -2}]
+)
+def test_limits_name_the_bad_argument(bad):
+    name, value = next(iter(bad.items()))
+    with pytest.raises(ValueError, match=f"Limits.{name} .*Received: {name}={value!r}"):
+        Limits(**bad)
