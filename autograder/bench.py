@@ -65,9 +65,11 @@ def build_class(root: Path, students: int, assignments: list[str]) -> Path:
 
 
 class _PeakMemory:
-    """Samples the PSS of a process and its descendants; keeps the peak."""
+    """Samples the PSS of a process and its descendants every second; keeps the peak.
+    (Reading a TensorFlow process's PSS costs the kernel about 10 ms, so sampling
+    more often would slow down the very runs it measures.)"""
 
-    def __init__(self, pid: int, every: float = 0.25):
+    def __init__(self, pid: int, every: float = 1.0):
         import psutil
 
         self.process, self.every, self.peak = psutil.Process(pid), every, 0
