@@ -89,14 +89,6 @@ def _progress(done: int, total: int, text: str, stream=sys.stderr) -> None:
     stream.flush()
 
 
-def longest_first(todo: list[Submission], grader: Grader) -> list[Submission]:
-    """``todo`` reordered so that the assignments whose checks may run longest (their
-    time limits: the training checks) start first; otherwise in order. Then no worker
-    is left with one long notebook at the end while the others sit idle."""
-    longest = {s.assignment.name: max((c.timeout for c in grader.checks(s.assignment)), default=0.0) for s in todo}
-    return sorted(todo, key=lambda s: -longest[s.assignment.name])
-
-
 def grade(
     paths: list[str | Path],
     out: str | Path,
@@ -144,7 +136,7 @@ def grade(
             return grader.grade(submission.path, submission.student, submission.assignment)
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(run, s): s for s in longest_first(todo, grader)}
+            futures = {pool.submit(run, s): s for s in todo}
             for done, future in enumerate(as_completed(futures), 1):
                 submission = futures[future]
                 try:

@@ -91,14 +91,3 @@ def test_a_grader_failure_is_reported_as_such_never_as_a_zero(tmp_path):
     assert figures["graded"] == 1  # resume re-grades what the grader failed on
     data = json.loads((out / "alice" / "01_conv_basics" / "results.json").read_text())
     assert data["extra_data"]["grader_error"] is None and data["score"] == data["max_score"]
-
-
-def test_the_longest_assignments_start_first_and_the_rest_keep_their_order():
-    todo = batch.discover([SAMPLE])
-    with batch.Grader() as grader:
-        ordered = [(s.assignment.name, s.student) for s in batch.longest_first(todo, grader)]
-    names = [a for a, _ in ordered]
-    assert names[:8] == ["04_cnn_models"] * 4 + ["05_edge_detection"] * 4  # 120 s and 60 s training checks
-    rest = [(s.assignment.name, s.student) for s in todo if s.assignment.name < "04"]
-    assert ordered[8:] == rest
-    assert sorted(ordered) == sorted((s.assignment.name, s.student) for s in todo)
