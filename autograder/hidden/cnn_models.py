@@ -21,12 +21,11 @@ from . import rng
 
 
 def _model_hidden_checks(function: str, r: np.random.Generator) -> list:
-    who = function
     return [
         layers_check(
             function,
             f"test_{function}_layers_follow_a_30x25x3_input",
-            f"{who} for (30, 25, 3) images and 5 classes: odd sizes are floored by the pooling "
+            f"{function} for (30, 25, 3) images and 5 classes: odd sizes are floored by the pooling "
             "(26x21 -> 13x10, 9x6 -> 4x3) and Flatten gives 768 features.",
             input_shape=(30, 25, 3),
             n_classes=5,
@@ -35,7 +34,7 @@ def _model_hidden_checks(function: str, r: np.random.Generator) -> list:
         total_params_check(
             function,
             f"test_{function}_parameters_follow_the_input_and_classes",
-            f"{who} for (36, 29, 2) images and 7 classes has Keras's parameter count.",
+            f"{function} for (36, 29, 2) images and 7 classes has Keras's parameter count.",
             input_shape=(36, 29, 2),
             n_classes=7,
             hidden=True,
