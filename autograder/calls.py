@@ -1,12 +1,11 @@
 """Calling a student function for one check, beside the student code.
 
-``call(obj, check)`` runs the function on fresh copies of the check's arguments
+``call(obj, spec)`` runs the function on fresh copies of the check's arguments
 and returns a plain ``dict`` (see ``autograder.plain``):
 
 - ``value``: the answer as plain data (None on error);
 - ``error``: None, or a short reason (the student's own frames of a traceback);
 - ``mutated``: True when the function changed one of its array arguments;
-- ``forbidden``: modules outside NumPy that a manual function computed with;
 - ``seconds``: how long the call took.
 
 The same code runs inside the sandboxed child and in a student's own kernel.
@@ -21,6 +20,7 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,12 +28,8 @@ import numpy as np
 from .plain import NotPlain, to_plain
 from .spec import Check
 
-FORBIDDEN_MODULES = ("tensorflow", "keras", "torch", "jax", "scipy.signal", "scipy.ndimage", "skimage", "cv2")
-"""A manual function that calls into these earns no credit for that function."""
-
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _LIBRARY_DIRS = tuple({os.path.dirname(os.__file__), sys.prefix, sys.base_prefix, _PACKAGE_DIR})
-_TAMPER = {sys.setprofile, sys.settrace, threading.setprofile, threading.settrace}
 
 
 class CallTimeout(BaseException):
@@ -62,39 +58,42 @@ def _same(a: Any, b: Any) -> bool:
     return True
 
 
-def _forbidden_module(name: str | None) -> str | None:
-    if not name:
-        return None
-    for prefix in FORBIDDEN_MODULES:
-        if name == prefix or name.startswith(prefix + "."):
-            return prefix
-    return None
+@dataclass(frozen=True)
+class CallSpec:
+    """What the child needs to make one call: never a reference, a mistake or a name
+    of a check (the child learns nothing but its inputs)."""
 
+    function: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    readonly: bool = False
+    adapter: str | None = None
+    timeout: float = 10.0
 
-class _Probe:
-    """A profile hook that records forbidden modules a call reaches, and any
-    attempt to change the profiler while it runs."""
+    @classmethod
+    def of(cls, check: Check) -> CallSpec:
+        return cls(check.function, tuple(check.args), dict(check.kwargs), check.readonly, check.adapter, check.timeout)
 
-    def __init__(self):
-        self.found: set[str] = set()
+    def to_plain(self) -> dict:
+        return {
+            "function": self.function,
+            "args": list(self.args),
+            "kwargs": dict(self.kwargs),
+            "readonly": self.readonly,
+            "adapter": self.adapter,
+            "timeout": self.timeout,
+        }
 
-    def __call__(self, frame, event, arg):
-        if event == "call":
-            hit = _forbidden_module(frame.f_globals.get("__name__"))
-        elif event == "c_call":
-            if frame.f_globals.get("__name__") == __name__:
-                return
-            if arg in _TAMPER:
-                self.found.add("the profiler (sys.setprofile/settrace was called)")
-                return
-            hit = _forbidden_module(getattr(arg, "__module__", None))
-            owner = getattr(arg, "__self__", None)
-            if hit is None and owner is not None:
-                hit = _forbidden_module(getattr(type(owner), "__module__", None))
-        else:
-            return
-        if hit:
-            self.found.add(hit)
+    @classmethod
+    def from_plain(cls, data: dict) -> CallSpec:
+        return cls(
+            str(data["function"]),
+            tuple(data["args"]),
+            dict(data["kwargs"]),
+            bool(data["readonly"]),
+            data["adapter"],
+            float(data["timeout"]),
+        )
 
 
 def student_traceback(exc: BaseException) -> str:
@@ -111,52 +110,35 @@ def _on_alarm(signum, frame):
     raise CallTimeout()
 
 
-def resolve(namespace: dict, check: Check) -> Any:
-    """The student object named by ``check.function``, or raise NameError."""
-    if check.function not in namespace:
-        raise NameError(f"{check.function} is not defined in the notebook")
-    return namespace[check.function]
-
-
-def call(obj: Any, check: Check, probe: bool = False) -> dict:
-    """Call ``obj`` as ``check`` says and return the plain outcome described above."""
-    args = _copy_args(check.args, check.readonly)
-    kwargs = _copy_args(dict(check.kwargs), check.readonly)
-    adapter = getattr(importlib.import_module("autograder.adapters"), check.adapter) if check.adapter else None
-    outcome: dict = {"value": None, "error": None, "mutated": False, "forbidden": [], "seconds": 0.0}
-    hook = _Probe() if probe else None
+def call(obj: Any, spec: CallSpec) -> dict:
+    """Call ``obj`` as ``spec`` says; return {"value", "error", "mutated", "seconds"}."""
+    args = _copy_args(spec.args, spec.readonly)
+    kwargs = _copy_args(dict(spec.kwargs), spec.readonly)
+    adapter = getattr(importlib.import_module("autograder.adapters"), spec.adapter) if spec.adapter else None
+    outcome: dict = {"value": None, "error": None, "mutated": False, "seconds": 0.0}
     in_main = threading.current_thread() is threading.main_thread()
     old_alarm = signal.signal(signal.SIGALRM, _on_alarm) if in_main else None
     start = time.perf_counter()
     try:
         if in_main:
-            signal.setitimer(signal.ITIMER_REAL, check.timeout)
-        if hook:
-            sys.setprofile(hook)
+            signal.setitimer(signal.ITIMER_REAL, spec.timeout)
         try:
             raw = adapter(obj, *args, **kwargs) if adapter else obj(*args, **kwargs)
         finally:
-            tampered = hook is not None and sys.getprofile() is not hook
-            sys.setprofile(None)
             if in_main:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         outcome["value"] = to_plain(raw)
     except CallTimeout:
-        outcome["error"] = f"{check.function} did not return within {check.timeout:g} s"
+        outcome["error"] = f"{spec.function} did not return within {spec.timeout:g} s"
     except NotPlain as err:
-        outcome["error"] = f"{check.function} returned {err}, which the grader cannot read"
+        outcome["error"] = f"{spec.function} returned {err}, which the grader cannot read"
     except NotImplementedError:
-        outcome["error"] = f"{check.function} is not implemented yet (it raises NotImplementedError)"
+        outcome["error"] = f"{spec.function} is not implemented yet (it raises NotImplementedError)"
     except BaseException as err:  # the student's code may raise anything, SystemExit included
-        outcome["error"] = f"{check.function} raised an error:\n{student_traceback(err)}"
-    else:
-        if hook is not None and tampered:
-            hook.found.add("the profiler (it was switched off)")
+        outcome["error"] = f"{spec.function} raised an error:\n{student_traceback(err)}"
     finally:
         if in_main:
             signal.signal(signal.SIGALRM, old_alarm)
     outcome["seconds"] = time.perf_counter() - start
-    outcome["mutated"] = not _same(check.args, args) or not _same(dict(check.kwargs), kwargs)
-    if hook is not None:
-        outcome["forbidden"] = sorted(hook.found)
+    outcome["mutated"] = not _same(spec.args, args) or not _same(dict(spec.kwargs), kwargs)
     return outcome

@@ -1,21 +1,22 @@
-"""The grading engine: sandboxed children from a preloaded fork server, Keras
+"""The grading engine: sandboxed children from preloaded fork servers, Keras
 references computed once per assignment in a trusted worker, scores decided here.
 
 The process that uses a ``Grader`` never runs student code and never imports
-TensorFlow: both happen in processes forked from the fork server.
+TensorFlow: student code runs in children of the fork servers
+(``autograder.forkserver``), references in a worker process of their own.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import multiprocessing.forkserver
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from . import course, notebook, sandbox, scoring
+from .forkserver import ForkServer
 from .results import NotebookResult, all_failed
 from .sandbox import GraderError, Limits
 from .spec import Check
@@ -27,32 +28,42 @@ class Grader:
     Args:
         limits: sandbox limits for each submission.
         hidden: True/False to force hidden checks on/off; None uses them when present.
+        isolation: "namespaces" (kernel isolation; a child that cannot be isolated is a
+            grader error) or "none" (no namespaces, for machines without them).
     """
 
-    def __init__(self, limits: Limits = Limits(), hidden: bool | None = None):
-        self.limits = limits
-        self.hidden = hidden
+    def __init__(self, limits: Limits = Limits(), hidden: bool | None = None, isolation: str = "namespaces"):
+        if isolation not in sandbox.ISOLATION_MODES:
+            raise ValueError(
+                f"Unknown isolation. Expected one of {sandbox.ISOLATION_MODES}. Received: isolation={isolation!r}"
+            )
+        self.limits, self.hidden, self.isolation = limits, hidden, isolation
         self._lock = threading.Lock()
-        self._context = None
+        self._servers: dict[str, ForkServer] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._checks: dict[str, list[Check]] = {}
         self._references: dict[str, Future] = {}
 
-    @property
-    def context(self):
-        """The fork-server multiprocessing context (started on first use)."""
+    def servers(self, checks: list[Check]) -> dict[str, ForkServer]:
+        """The fork servers these checks need, started on first use (they preload in
+        the background)."""
+        kinds = {sandbox.kind_of(c) for c in checks} or {"tf"}
         with self._lock:
-            if self._context is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["autograder.preload"])
-                multiprocessing.forkserver.ensure_running()  # starts preloading now, in the background
-                self._context = context
-            return self._context
+            for kind in kinds - set(self._servers):
+                self._servers[kind] = ForkServer(kind)
+            return {k: self._servers[k] for k in kinds}
 
     def warm_up(self) -> None:
-        """Start the fork server and wait until it has preloaded its libraries, so
-        that one-off cost is not charged to the first submissions."""
-        sandbox.run_submission(self.context, [], [], self.limits)
+        """Wait until every started fork server has preloaded and one child of each
+        has been isolated, so that one-off cost is not charged to a submission.
+
+        Raises:
+            GraderError: ``IsolationUnavailable`` when the kernel refuses the namespaces.
+        """
+        with self._lock:
+            servers = list(self._servers.values())
+        for server in servers:
+            sandbox.probe(server, self.limits, self.isolation)
 
     def checks(self, assignment: course.Assignment) -> list[Check]:
         with self._lock:
@@ -61,13 +72,14 @@ class Grader:
             return self._checks[assignment.name]
 
     def prepare(self, assignment: course.Assignment) -> Future:
-        """Start computing an assignment's references (once per Grader)."""
-        context = self.context  # the fork server preloads while the checks are built
+        """Start the fork servers and the reference computation an assignment needs
+        (once per Grader)."""
         checks = self.checks(assignment)
+        self.servers(checks)
         with self._lock:
             if assignment.name not in self._references:
-                if self._pool is None:
-                    self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                if self._pool is None:  # its own process tree: never forked from a fork server
+                    self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
                 trusted = [dataclasses.replace(c, compare=None) for c in checks]
                 self._references[assignment.name] = self._pool.submit(scoring.compute_references, trusted)
             return self._references[assignment.name]
@@ -97,31 +109,34 @@ class Grader:
         cells = notebook.student_cells(nb)
         try:
             self.prepare(assignment)
-            run = sandbox.run_submission(self.context, cells, checks, self.limits)
+            run = sandbox.run_submission(self.servers(checks), cells, checks, self.limits, self.isolation)
             references = self.references(assignment)
         except GraderError as err:
             results = all_failed(checks, "Not graded: the grader failed (not your fault).")
             return NotebookResult(student, assignment.name, results, time.monotonic() - start, grader_error=str(err))
         outcomes = [run.outcomes[i] for i in range(len(checks))]
-        cell_errors = [i for i, c in run.cells.items() if c.get("error")]
+        numbers = notebook.code_cell_numbers(nb)
         notes = list(run.notes)
-        tampered = sorted(set(run.tampered) | set(notebook.tampering_markers(cells)))
-        if tampered:
-            notes.append(f"The notebook reaches into the grader ({', '.join(tampered[:5])}): no function earns credit.")
-        if cell_errors:
-            notes.append(f"{len(cell_errors)} cell(s) raised an error: " + ", ".join(f"cell {i}" for i in cell_errors))
+        failing = [(i, c.error) for i, c in sorted(run.cells.items()) if c.error]
+        for index, error in failing:
+            number, total = numbers.get(index, (index, len(numbers)))
+            notes.append(f"Code cell {number} of {total} raised an error: {error.splitlines()[-1]}")
         return NotebookResult(
             student,
             assignment.name,
-            scoring.score(checks, references, outcomes, tampered),
+            scoring.score(checks, references, outcomes),
             time.monotonic() - start,
             tuple(notes),
             student_seconds=run.student_seconds,
             sandbox_seconds=run.seconds,
-            cells=run.cells,
+            cells={i: {"error": c.error, "output": c.output} for i, c in run.cells.items()},
         )
 
     def close(self) -> None:
+        with self._lock:
+            servers, self._servers = list(self._servers.values()), {}
+        for server in servers:
+            server.stop()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None

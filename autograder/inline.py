@@ -12,8 +12,9 @@ import warnings
 from typing import Any
 
 from . import course, scoring
-from .calls import call
+from .calls import CallSpec, call
 from .report_text import format_function_report
+from .sandbox import CallOutcome
 
 
 def check(function: str, obj: Any, hidden: bool = False) -> float:
@@ -32,7 +33,7 @@ def check(function: str, obj: Any, hidden: bool = False) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         references = scoring.compute_references(checks)
-        outcomes = [call(obj, c, probe=c.manual and i == 0) for i, c in enumerate(checks)]
+        outcomes = [CallOutcome(**call(obj, CallSpec.of(c))) for c in checks]
     results = scoring.score(checks, references, outcomes)
     print(format_function_report(function, results))
     return float(sum(r.points for r in results))

@@ -1,7 +1,9 @@
 """Reading a submitted notebook: which code cells are the student's to run.
 
-Test cells (nbgrader grade cells that are not answers, or any cell that imports
-the grader) are never run in the sandbox: the grader calls the functions itself.
+Test cells (nbgrader grade cells that are not answers) are never run in the
+sandbox: the grader calls the functions itself. In the student's other cells,
+lines that import the grader or re-run its ``check()`` become ``pass`` (the grader
+does not exist in the sandbox); the rest of the cell runs.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ import json
 import re
 from pathlib import Path
 
-_TAMPERING = re.compile(r"\b(autograder|setprofile|settrace|_getframe|get_referrers|ctypes|f_locals|f_globals)\b")
-_GRADER_IMPORT = re.compile(r"^\s*(from\s+autograder\b|import\s+autograder\b)", re.MULTILINE)
+_GRADER_LINE = re.compile(r"""^(\s*)(from\s+autograder\b.*|import\s+autograder\b.*|check\(\s*["'].*\))\s*$""")
 
 
 class NotebookError(ValueError):
@@ -49,20 +50,26 @@ def source_of(cell: dict) -> str:
 def is_test_cell(cell: dict) -> bool:
     """True for the grader's test cells (never executed in the sandbox)."""
     meta = (cell.get("metadata") or {}).get("nbgrader") or {}
-    if meta.get("grade") and not meta.get("solution"):
-        return True
-    return bool(_GRADER_IMPORT.search(source_of(cell)))
+    return bool(meta.get("grade") and not meta.get("solution"))
+
+
+def without_grader_lines(source: str) -> str:
+    """``source`` with each line that imports the grader or calls ``check(...)``
+    replaced by ``pass`` at the same indent (so blocks stay valid)."""
+    return "\n".join(_GRADER_LINE.sub(r"\1pass", line) for line in source.split("\n"))
+
+
+def _code_cells(nb: dict) -> list[tuple[int, dict]]:
+    return [(i, c) for i, c in enumerate(nb["cells"]) if isinstance(c, dict) and c.get("cell_type") == "code"]
 
 
 def student_cells(nb: dict) -> list[tuple[int, str]]:
     """The code cells to run, as (cell index, source), test cells left out."""
-    return [
-        (index, source_of(cell))
-        for index, cell in enumerate(nb["cells"])
-        if isinstance(cell, dict) and cell.get("cell_type") == "code" and not is_test_cell(cell)
-    ]
+    return [(index, without_grader_lines(source_of(cell))) for index, cell in _code_cells(nb) if not is_test_cell(cell)]
 
 
-def tampering_markers(cells: list[tuple[int, str]]) -> list[str]:
-    """Names in the student's cells that only code reaching into the grader uses."""
-    return sorted({m.group(1) for _, source in cells for m in _TAMPERING.finditer(source)})
+def code_cell_numbers(nb: dict) -> dict[int, tuple[int, int]]:
+    """Cell index -> (its number among the code cells, counting from 1, the number
+    of code cells), as a student counts the cells they see."""
+    code = _code_cells(nb)
+    return {index: (number, len(code)) for number, (index, _) in enumerate(code, start=1)}

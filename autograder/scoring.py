@@ -15,6 +15,7 @@ from .answers import frozen
 from .misconceptions import diagnose, explain
 from .plain import describe, to_plain
 from .results import CheckResult
+from .sandbox import CallOutcome
 from .spec import Check
 
 
@@ -58,54 +59,38 @@ def call_text(check: Check) -> str:
     return f"{check.function}({', '.join(parts)}){readonly}"
 
 
-def _verdict(check: Check, reference: dict, outcome: dict) -> tuple[str, tuple[str, ...]]:
+NUMPY_ONLY = "must compute with NumPy only"
+"""Part of the error a NumPy-only function gets when it reaches for a forbidden library."""
+
+
+def _verdict(check: Check, reference: dict, outcome: CallOutcome) -> tuple[str, tuple[str, ...]]:
     """('' , ()) when the answer is right, else (feedback, misconception ids)."""
     called = f"Called {call_text(check)}."
-    if outcome.get("error"):
-        mids = ("input-mutated",) if "read-only" in str(outcome["error"]) else ()
-        return f"{called}\n{outcome['error']}", mids
-    expected, value = reference["expected"], outcome.get("value")
+    if outcome.error:
+        mids = ("input-mutated",) if "read-only" in outcome.error else ()
+        if check.manual and NUMPY_ONLY in outcome.error:
+            mids = ("forbidden-library-call",)
+        return f"{called}\n{outcome.error}", mids
+    expected, value = reference["expected"], outcome.value
     reason = (check.compare or comparators.allclose)(expected, value)
-    if reason is None and not outcome.get("mutated"):
+    if reason is None and not outcome.mutated:
         return "", ()
     if reason is None:
         return f"{called}\nThe answer is right, but the function changed its input arrays.", ("input-mutated",)
     mids = tuple(diagnose(expected, value, reference.get("alternates", {}), check.compare))
-    if outcome.get("mutated"):
+    if outcome.mutated:
         mids += ("input-mutated",)
     lines = [called, f"Got:      {describe(value)}", f"Expected: {describe(expected)}", reason]
     return "\n".join(lines), mids
 
 
-def score(
-    checks: list[Check], references: list[dict], outcomes: list[dict], tampered: list[str] = ()
-) -> tuple[CheckResult, ...]:
-    """Check results, in order. A manual function that called a forbidden library
-    (in any of its calls) earns nothing on all its checks. When the notebook
-    ``tampered`` with the grader (replaced its, NumPy's or builtins' functions, or
-    used its modules outside the test cells), no check earns anything."""
-    forbidden: dict[str, set[str]] = {}
-    if tampered:
-        for check in checks:
-            if check.manual:
-                forbidden.setdefault(check.function, set()).add("code that reaches into the grader")
-    for check, outcome in zip(checks, outcomes):
-        if check.manual and outcome.get("forbidden"):
-            forbidden.setdefault(check.function, set()).update(outcome["forbidden"])
+def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcome]) -> tuple[CheckResult, ...]:
+    """Check results, in order: each decided by the value its own call returned."""
     results = []
     for check, reference, outcome in zip(checks, references, outcomes):
         message, mids = _verdict(check, reference, outcome)
-        if check.function in forbidden:
-            used = ", ".join(sorted(forbidden[check.function]))
-            message = f"{check.function} computed with {used}; it must use NumPy only, so it earns no credit.\n{message}".rstrip()
-            mids = ("forbidden-library-call",) + mids
         if mids:
             message += "\n" + "\n".join(explain(m) for m in dict.fromkeys(mids))
-        if tampered:
-            message = (
-                f"No credit: the notebook reaches into the grader outside the test cells ({', '.join(tampered[:5])}). "
-                f"Remove that code and resubmit.\n{message}"
-            ).rstrip()
         earned = 0.0 if message else check.points
         results.append(
             CheckResult(
