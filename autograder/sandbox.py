@@ -217,8 +217,10 @@ class _Child:
         try:
             while True:
                 self.messages.put(plain.loads(self.conn.recv_bytes(MAX_MESSAGE)))
-        except (EOFError, OSError, ValueError) as err:
+        except (EOFError, OSError) as err:
             self.messages.put("ended the process" if isinstance(err, EOFError) else "sent an unreadable message")
+        except Exception:  # garbled data, or the channel closed under the reader by stop()
+            self.messages.put("sent an unreadable message")
 
     def _next(self, seconds: float) -> Any:
         try:

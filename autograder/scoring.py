@@ -85,10 +85,17 @@ def _verdict(check: Check, reference: dict, outcome: CallOutcome) -> tuple[str, 
 
 
 def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcome]) -> tuple[CheckResult, ...]:
-    """Check results, in order: each decided by the value its own call returned."""
+    """Check results, in order: each decided by the value its own call returned. A
+    NumPy-only function that reached for a forbidden library in any of its calls
+    earns nothing on all of them."""
+    forbidden = {c.function for c, o in zip(checks, outcomes) if c.manual and NUMPY_ONLY in (o.error or "")}
     results = []
     for check, reference, outcome in zip(checks, references, outcomes):
         message, mids = _verdict(check, reference, outcome)
+        if check.function in forbidden and "forbidden-library-call" not in mids:
+            used = "a library other than NumPy in another of its calls; it must compute with NumPy only"
+            message = f"{check.function} used {used}, so it earns no credit.\n{message}".rstrip()
+            mids = ("forbidden-library-call",) + mids
         if mids:
             message += "\n" + "\n".join(explain(m) for m in dict.fromkeys(mids))
         earned = 0.0 if message else check.points

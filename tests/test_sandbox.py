@@ -91,22 +91,43 @@ def test_exploits_earn_nothing_for_a_wrong_answer(grader, submission, exploit):
     "patch",
     [
         pytest.param(
-            "import importlib\ncalls = importlib.import_module('auto' + 'grader.calls')\ncalls.FORBIDDEN_MODULES = ()",
+            "import importlib\ncalls = importlib.import_module('auto' + 'grader.calls')\ncalls.call = None",
             id="patch-grader",
         ),
         pytest.param(
             "import importlib\nref = importlib.import_module('auto' + 'grader.references')", id="import-references"
         ),
         pytest.param("import sys\nsys.setprofile(None)", id="profiler"),
+        pytest.param("# the autograder said my shapes were off; ctypes, f_globals, setprofile", id="words"),
     ],
 )
-def test_reaching_into_the_grader_voids_every_function(grader, submission, patch):
+def test_reaching_into_the_grader_changes_nothing_and_accuses_no_one(grader, submission, patch):
+    """The grader's modules in the child decide nothing, and the ones that hold answers
+    are not there at all: honest work keeps its marks whatever else a cell does."""
     result = grader.grade(submission(cells=[patch]))
-    assert result.score == 0
-    conv = [c for c in result.checks if c.function == "conv2d_manual"]
-    assert "forbidden-library-call" in conv[0].misconceptions
-    assert "reaches into the grader" in conv[0].message
-    assert any("reaches into the grader" in n for n in result.notes)
+    assert result.score == full_marks(), [c.message for c in result.checks if not c.passed]
+    assert not any(c.misconceptions for c in result.checks)
+
+
+def test_a_cell_that_imports_the_grader_keeps_its_other_lines(grader, submission):
+    helper = (
+        "import numpy as np\nfrom autograder.inline import check\n"
+        "def _window_sum(window, kernel):\n    return float(np.sum(window * kernel))\n"
+        "check('conv2d_manual', None)"
+    )
+    conv = (
+        "import numpy as np\n"
+        "def conv2d_manual(image, kernel, bias=0.0):\n"
+        "    image = np.asarray(image, dtype=float); kernel = np.asarray(kernel, dtype=float)\n"
+        "    kh, kw = kernel.shape[:2]\n"
+        "    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))\n"
+        "    for i in range(out.shape[0]):\n"
+        "        for j in range(out.shape[1]):\n"
+        "            out[i, j] = _window_sum(image[i:i + kh, j:j + kw], kernel) + bias\n"
+        "    return out"
+    )
+    result = grader.grade(submission(replace={"conv2d_manual": conv}, cells=[helper]))
+    assert result.score == full_marks(), [c.message for c in result.checks if not c.passed]
 
 
 def test_a_lookup_table_of_public_answers_fails_the_hidden_checks(grader, submission):
@@ -216,6 +237,6 @@ def test_time_in_cells_counts_as_the_students_own_compute(grader, submission):
 @pytest.mark.parametrize("threads, seen", [(1, "1"), (0, "0")])
 def test_the_thread_limit_reaches_tensorflow_in_the_child(grader, threads, seen):
     probe = "import tensorflow as tf\nprint(tf.config.threading.get_intra_op_parallelism_threads())"
-    run = sandbox.run_submission(grader.context, [(0, probe)], [], Limits(threads=threads))
-    assert run.cells[0]["error"] is None
-    assert run.cells[0]["output"].strip() == seen
+    run = sandbox.run_submission(grader.servers([]), [(0, probe)], [], Limits(threads=threads))
+    assert run.cells[0].error is None
+    assert run.cells[0].output.strip() == seen
