@@ -196,31 +196,34 @@ class _Child:
             "processes": limits.processes,
             "threads": limits.threads,
         }
-        try:
-            self.pid, self.conn = server.fork(request)
-        except ForkServerError as err:
-            raise GraderError(f"could not start the sandbox: {err}") from err
-        self.messages: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        message = self._next(min(_READY_SECONDS, max(deadline - time.monotonic(), 1.0)))
-        if isinstance(message, dict) and message.get("event") == "ready":
-            return
-        self.stop()
-        if isinstance(message, dict) and message.get("event") == "fatal":
-            reason = _text(str(message.get("reason")), 2000)
-            if isolation == "namespaces":
-                raise IsolationUnavailable(f"the kernel refused to isolate the child: {reason}")
-            raise GraderError(f"the sandbox could not start: {reason}")
-        raise GraderError(f"the sandbox did not start ({message if isinstance(message, str) else 'bad message'})")
+        reason = ""
+        for _attempt in range(2):  # nothing of the student's has run yet: a failure is the grader's
+            try:
+                self.pid, self.conn = server.fork(request)
+            except ForkServerError as err:
+                raise GraderError(f"could not start the sandbox: {err}") from err
+            self.messages: queue.Queue = queue.Queue()
+            threading.Thread(target=self._read, daemon=True).start()
+            message = self._next(min(_READY_SECONDS, max(deadline - time.monotonic(), 1.0)))
+            if isinstance(message, dict) and message.get("event") == "ready":
+                return
+            self.stop()
+            if isinstance(message, dict) and message.get("event") == "fatal":
+                reason = _text(str(message.get("reason")), 2000)
+                if isolation == "namespaces":
+                    raise IsolationUnavailable(f"the kernel refused to isolate the child: {reason}")
+                raise GraderError(f"the sandbox could not start: {reason}")
+            reason = message if isinstance(message, str) else "sent a bad first message"
+        raise GraderError(f"the sandbox did not start twice in a row (it {reason})")
 
     def _read(self) -> None:
         try:
             while True:
                 self.messages.put(plain.loads(self.conn.recv_bytes(MAX_MESSAGE)))
-        except (EOFError, OSError) as err:
-            self.messages.put("ended the process" if isinstance(err, EOFError) else "sent an unreadable message")
-        except Exception:  # garbled data, or the channel closed under the reader by stop()
-            self.messages.put("sent an unreadable message")
+        except EOFError:
+            self.messages.put("ended the process")
+        except Exception as err:  # garbled data, or the channel closed under the reader by stop()
+            self.messages.put(f"sent an unreadable message ({type(err).__name__}: {err})")
 
     def _next(self, seconds: float) -> Any:
         try:
