@@ -72,12 +72,19 @@ def _missing(submission: Submission) -> NotebookResult:
     return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,))
 
 
-def _already_done(out: Path, submission: Submission) -> bool:
-    path = out / submission.student / submission.assignment.name / "results.json"
-    try:
-        return not json.loads(path.read_text())["extra_data"].get("grader_error")
-    except (OSError, ValueError, KeyError, TypeError):
+def _already_done(out: Path, submission: Submission, manifest: dict[str, str]) -> bool:
+    """A result the grader wrote, unchanged since, and not a grader error."""
+    relative = f"{submission.student}/{submission.assignment.name}/results.json"
+    if not reports.written_by_the_grader(out, relative, manifest):
         return False
+    return not json.loads((out / relative).read_text())["extra_data"].get("grader_error")
+
+
+WEAKER = (
+    "Grading WITHOUT kernel isolation (--isolation none): student code runs as you, can read every file "
+    "you can (solutions, hidden checks, classmates' notebooks), reach the network and outlive the grader; "
+    "scores still come from the values the grader receives."
+)
 
 
 def _progress(done: int, total: int, text: str, stream=sys.stderr) -> None:
@@ -99,6 +106,7 @@ def grade(
     limits: Limits = Limits(),
     hidden: bool | None = None,
     progress: bool = True,
+    isolation: str = "namespaces",
 ) -> dict:
     """Grade every submission under ``paths`` and write reports to ``out``.
 
@@ -111,9 +119,14 @@ def grade(
         limits: sandbox limits per submission.
         hidden: force hidden checks on/off (None: use them when present).
         progress: draw a progress bar on stderr.
+        isolation: "namespaces" (each submission in its own Linux namespaces) or "none".
 
     Returns:
         Figures of the run: submissions graded, skipped, grader errors, seconds.
+
+    Raises:
+        IsolationUnavailable: when the kernel cannot isolate children and
+            ``isolation`` is "namespaces" (nothing is graded).
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1. Received: workers={workers}")
@@ -121,10 +134,13 @@ def grade(
         limits = replace(limits, threads=max(1, (os.cpu_count() or 1) // workers))
     out = Path(out)
     submissions = discover(paths)
-    todo = [s for s in submissions if not (resume and _already_done(out, s))]
+    manifest = reports.read_manifest(out)
+    todo = [s for s in submissions if not (resume and _already_done(out, s, manifest))]
     start = time.monotonic()
     errors = 0
-    with Grader(limits, hidden) as grader:
+    if isolation == "none":
+        print(WEAKER, file=sys.stderr)
+    with Grader(limits, hidden, isolation) as grader:
         for assignment in {s.assignment.name: s.assignment for s in todo}.values():
             grader.prepare(assignment)
         if todo:

@@ -67,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-hidden", action="store_true", help="feedback shows hidden checks' details (grades published)"
     )
     g.add_argument("--public-only", action="store_true", help="run the public checks only")
+    g.add_argument(
+        "--isolation",
+        choices=("namespaces", "none"),
+        default=_default(batch.grade, "isolation"),
+        help="namespaces: each submission in its own Linux user/mount/PID/network namespaces (default); "
+        "none: no kernel isolation, for machines without namespaces (student code can read your files)",
+    )
     _add_limits(g)
 
     s = commands.add_parser("student-copy", help="build the student copy: release notebooks, public checks, runtime")
@@ -93,11 +100,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .sandbox import GraderError, IsolationUnavailable
+
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
     except (FileNotFoundError, FileExistsError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except IsolationUnavailable as err:
+        print(
+            f"error: {err}.\nThis machine cannot isolate student code with Linux namespaces (see the README's "
+            "'Sandbox and limits'). To grade anyway, with the weaker guarantee, pass --isolation none.",
+            file=sys.stderr,
+        )
+        return 2
+    except GraderError as err:
+        print(f"error: the grader failed (no grade was written for what it could not grade): {err}", file=sys.stderr)
         return 2
 
 
@@ -113,6 +132,7 @@ def _run(args) -> int:
             show_hidden=args.show_hidden,
             limits=_limits(args),
             hidden=False if args.public_only else None,
+            isolation=args.isolation,
         )
         print(json.dumps(figures, indent=2))
         print(

@@ -103,7 +103,7 @@ def _run_child(kind: str, channel: socket.socket, request: dict, view, root: str
         if request["isolation"] == "namespaces":
             isolation.enter(view, root, request["memory_bytes"], request["scratch_bytes"], request["processes"])
         else:
-            isolation.unisolated(request["memory_bytes"])
+            isolation.unisolated(request["memory_bytes"], request["scratch_bytes"], request["processes"])
         if kind == "numpy":
             child.numpy_only()
         elif request["threads"]:

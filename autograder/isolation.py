@@ -27,6 +27,7 @@ import os
 import resource
 import signal
 import socket
+import stat
 import struct
 import sys
 from dataclasses import dataclass, field
@@ -304,11 +305,28 @@ def available() -> str | None:
     return (reason or "the kernel refused") + hint
 
 
-def unisolated(memory_bytes: int) -> None:
-    """``--isolation none``: only the memory and core-dump limits (no namespaces)."""
-    size = _vm_size() + memory_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (size, size))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def _readable_by_others(path: str) -> bool:
+    """True when an unprivileged user can read ``path`` (every parent searchable)."""
+    path = os.path.realpath(path)
+    while True:
+        mode = os.stat(path).st_mode
+        if not mode & stat.S_IXOTH or not mode & stat.S_IROTH:
+            return False
+        parent = os.path.dirname(path)
+        if parent == path:
+            return True
+        path = parent
+
+
+def unisolated(memory_bytes: int, scratch_bytes: int, processes: int) -> None:
+    """``--isolation none``: no namespaces; the resource limits, and when the grader is
+    root and Python is readable by others (a container's system Python), ``nobody``."""
+    if os.geteuid() == 0 and all(_readable_by_others(p) for p in (sys.prefix, sys.base_prefix)):
+        os.setgroups([])
+        os.setresgid(NOBODY, NOBODY, NOBODY)
+        os.setresuid(NOBODY, NOBODY, NOBODY)
+        os.chdir("/tmp")
+    _set_limits(memory_bytes, scratch_bytes, processes)
 
 
 def host_view(hidden: tuple[str, ...] = ()) -> View:

@@ -8,6 +8,7 @@ summarises earlier results exactly like new ones.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import json
@@ -147,11 +148,40 @@ def _inline(text: str) -> str:
     return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
+MANIFEST = ".results-manifest.json"
+"""In the output folder: results.json path -> SHA-256 of the content the grader wrote."""
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def written_by_the_grader(out: Path, relative: str, manifest: dict[str, str]) -> bool:
+    """True when ``out/relative`` holds exactly what the grader wrote there."""
+    try:
+        return manifest.get(relative) == _digest((out / relative).read_bytes())
+    except OSError:
+        return False
+
+
 def write_submission(out: Path, result: NotebookResult, show_hidden: bool = False) -> dict:
-    """Write results.json, feedback.md and feedback.html for one submission."""
+    """Write results.json, feedback.md and feedback.html for one submission, and
+    record results.json's digest in the output folder's manifest."""
     data = to_json(result)
     folder = out / result.student / result.assignment
-    write_atomic(folder / "results.json", json.dumps(data, indent=2))
+    content = json.dumps(data, indent=2)
+    write_atomic(folder / "results.json", content)
+    manifest = read_manifest(out)
+    manifest[f"{result.student}/{result.assignment}/results.json"] = _digest(content.encode())
+    write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
     page = feedback_markdown(data, show_hidden)
     write_atomic(folder / "feedback.md", page)
     write_atomic(folder / "feedback.html", markdown_to_html(f"{result.assignment} feedback", page))
@@ -159,13 +189,17 @@ def write_submission(out: Path, result: NotebookResult, show_hidden: bool = Fals
 
 
 def load_results(out: Path) -> list[dict]:
-    """Every readable results.json under ``out``."""
-    found = []
+    """Every results.json under ``out`` that the grader wrote and nobody changed since
+    (see ``MANIFEST``), with student and assignment taken from where it lies, never
+    from what the file says."""
+    manifest, found = read_manifest(out), []
     for path in sorted(out.glob("*/*/results.json")):
-        try:
-            found.append(json.loads(path.read_text()))
-        except (OSError, json.JSONDecodeError):
+        relative = path.relative_to(out).as_posix()
+        if not written_by_the_grader(out, relative, manifest):
             continue
+        data = json.loads(path.read_text())
+        data["extra_data"].update(student=path.parent.parent.name, assignment=path.parent.name)
+        found.append(data)
     return found
 
 
