@@ -20,6 +20,8 @@ _LIMIT_HELP = {
     "memory_bytes": "memory a submission may add (bytes)",
     "output_bytes": "captured output kept per cell (bytes)",
     "threads": "TensorFlow threads per submission, 0: the cores shared out among the workers",
+    "scratch_bytes": "size of a submission's private /tmp, and the largest file it may write (bytes)",
+    "processes": "processes and threads a submission may have",
 }
 
 

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from . import isolation
 from .course import ASSIGNMENTS, assignment_for
 from .engine import Grader
 from .results import NotebookResult
 
 _RESULTS = pytest.StashKey[dict]()
+_UNISOLATED = pytest.StashKey["str | None"]()
 
 
 def pytest_addoption(parser):
@@ -46,10 +48,13 @@ def submissions(config) -> list[Path]:
 
 
 class _Session:
-    """Grades each notebook once, on first use, and keeps the result."""
+    """Grades each notebook once, on first use, and keeps the result. The self-check
+    isolates the notebook like the course's grader where the kernel allows it, and
+    runs it without namespaces elsewhere (it is your own code on your own machine)."""
 
     def __init__(self):
-        self.grader = Grader()
+        self.unavailable = isolation.available()
+        self.grader = Grader(isolation="none" if self.unavailable else "namespaces")
         self.results: dict[Path, NotebookResult] = {}
 
     def result(self, path: Path) -> NotebookResult:
@@ -62,6 +67,7 @@ class _Session:
 def graded(request):
     session = _Session()
     request.config.stash[_RESULTS] = session.results
+    request.config.stash[_UNISOLATED] = session.unavailable
     yield session
     session.grader.close()
 
@@ -71,6 +77,8 @@ def pytest_terminal_summary(terminalreporter, config):
     if not results:
         return
     terminalreporter.section("course self-check")
+    if config.stash.get(_UNISOLATED, None):
+        terminalreporter.write_line(f"(run without kernel isolation: {config.stash[_UNISOLATED]})")
     for path, result in results.items():
         terminalreporter.write_line(f"{path}: {result.score:g} / {result.max_score:g} points")
         if result.grader_error:
