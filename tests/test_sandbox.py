@@ -3,13 +3,20 @@ own cell or function, the grader survives, and exploits earn nothing."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
+from pathlib import Path
 
 import pytest
 
 from autograder import sandbox
 from autograder.course import ASSIGNMENTS
 from autograder.sandbox import Limits
+
+from .conftest import TEST_LIMITS
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FULL = ASSIGNMENTS["01_conv_basics"]
 WRONG_CONV = "import numpy as np\ndef conv2d_manual(image, kernel, bias=0.0):\n    kh, kw = np.shape(kernel)[:2]\n    return np.zeros((np.shape(image)[0] - kh + 1, np.shape(image)[1] - kw + 1))"
@@ -240,3 +247,49 @@ def test_the_thread_limit_reaches_tensorflow_in_the_child(grader, threads, seen)
     run = sandbox.run_submission(grader.servers([]), [(0, probe)], [], Limits(threads=threads))
     assert run.cells[0].error is None
     assert run.cells[0].output.strip() == seen
+
+
+@pytest.mark.parametrize("sig", [signal.SIGSTOP, signal.SIGKILL], ids=["stopped", "killed"])
+def test_a_fork_server_that_is_stopped_or_killed_is_replaced(grader, submission, sig):
+    """Students cannot reach the fork servers (other PID namespace), but a server that
+    hangs or dies all the same costs nobody a grade: it is replaced."""
+    path = submission()
+    grader.grade(path)  # the servers are up
+    for server in grader.servers(FULL.checks()).values():
+        os.kill(server._process.pid, sig)
+    start = time.monotonic()
+    result = grader.grade(path)
+    assert result.grader_error is None and result.score == full_marks()
+    assert all(s.restarts >= 1 for s in grader.servers(FULL.checks()).values())
+    assert time.monotonic() - start < 120
+
+
+def test_the_child_sees_nothing_but_its_view(grader):
+    """The child's own report of what it sees (a test of the view, not of trust)."""
+    probe = (
+        "import os, socket\n"
+        "seen = [p for p in ('/etc/shadow', '/home') if os.path.exists(p)]\n"
+        "seen += [p for p in os.environ if 'SECRET' in p]\n"
+        f"seen += [p for p in ({str(ROOT / 'solutions')!r}, {str(ROOT / 'autograder' / 'hidden')!r}) if os.path.exists(p)]\n"
+        "seen += [p for p in os.listdir('/proc') if p.isdigit() and p != '1']\n"
+        "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=1); seen.append('network')\n"
+        "except OSError:\n    pass\n"
+        "print(seen, os.getuid() != 0)"
+    )
+    os.environ["AUTOGRADER_SECRET"] = "kept-from-the-child"
+    try:
+        run = sandbox.run_submission(grader.servers([]), [(0, probe)], [], TEST_LIMITS)
+    finally:
+        del os.environ["AUTOGRADER_SECRET"]
+    assert run.cells[0].error is None and run.cells[0].output.strip() == "[] True"
+
+
+def test_numpy_only_children_have_no_tensorflow_on_disk(grader):
+    import importlib.machinery
+
+    folder = importlib.machinery.PathFinder.find_spec("tensorflow").submodule_search_locations[0]
+    probe = f"import os\nprint(os.listdir({folder!r}))\nimport tensorflow as tf\ntf.constant(1.0)"
+    numpy_server = grader.servers([c for c in FULL.checks() if c.manual])["numpy"]
+    run = sandbox.run_submission({"numpy": numpy_server}, [(0, probe)], [], TEST_LIMITS)
+    assert run.cells[0].output.splitlines()[0] == "[]"
+    assert "must compute with NumPy only" in run.cells[0].output  # not counted as an error of the cell
