@@ -167,12 +167,14 @@ def grade(
                     _progress(
                         done, len(todo), f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}"
                     )
+        computed = grader.references_computed
     summary = reports.write_class_summary(out) if submissions else {}
     return {
         "submissions": len(submissions),
         "graded": len(todo),
         "skipped": len(submissions) - len(todo),
         "grader_errors": errors,
+        "references_computed": computed,
         "seconds": round(time.monotonic() - start, 2),
         **{f"class_{k}": v for k, v in summary.items()},
     }

@@ -9,13 +9,14 @@ TensorFlow: student code runs in children of the fork servers
 from __future__ import annotations
 
 import dataclasses
+import functools
 import multiprocessing
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from . import course, notebook, sandbox, scoring
+from . import course, notebook, reference_cache, sandbox, scoring
 from .forkserver import ForkServer
 from .results import NotebookResult, all_failed
 from .sandbox import GraderError, Limits
@@ -43,6 +44,8 @@ class Grader:
         self._pool: ProcessPoolExecutor | None = None
         self._checks: dict[str, list[Check]] = {}
         self._references: dict[str, Future] = {}
+        self.references_computed = 0
+        """Checks whose references this Grader computed (0 when all came from the cache)."""
 
     def servers(self, checks: list[Check]) -> dict[str, ForkServer]:
         """The fork servers these checks need, started on first use (they preload in
@@ -78,11 +81,25 @@ class Grader:
         self.servers(checks)
         with self._lock:
             if assignment.name not in self._references:
-                if self._pool is None:  # its own process tree: never forked from a fork server
-                    self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
                 trusted = [dataclasses.replace(c, compare=None) for c in checks]
-                self._references[assignment.name] = self._pool.submit(scoring.compute_references, trusted)
+                cached = reference_cache.load(trusted)
+                if cached is not None:
+                    future: Future = Future()
+                    future.set_result(cached)
+                else:
+                    if self._pool is None:  # its own process tree: never forked from a fork server
+                        context = multiprocessing.get_context("spawn")
+                        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                    future = self._pool.submit(scoring.compute_references, trusted)
+                    future.add_done_callback(functools.partial(self._store, trusted))
+                    self.references_computed += len(trusted)
+                self._references[assignment.name] = future
             return self._references[assignment.name]
+
+    @staticmethod
+    def _store(checks: list[Check], future: Future) -> None:
+        if not future.cancelled() and future.exception() is None:
+            reference_cache.store(checks, future.result())
 
     def references(self, assignment: course.Assignment) -> list[dict]:
         try:

@@ -4,6 +4,7 @@ and helpers that write submissions made from the course's own notebooks."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from autograder.engine import Grader
 from autograder.sandbox import Limits
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# One reference cache for the whole session (shared by the subprocesses the tests start),
+# never the developer's own.
+os.environ["AUTOGRADER_CACHE"] = tempfile.mkdtemp(prefix="autograder-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_LIMITS = Limits(cell_seconds=4.0, submission_seconds=120.0)

@@ -80,7 +80,8 @@ def test_a_grader_failure_is_reported_as_such_never_as_a_zero(tmp_path):
     broken = tmp_path / "broken" / "keras"  # the grading environment's Keras is broken
     broken.mkdir(parents=True)
     (broken / "__init__.py").write_text("raise ImportError('keras is broken here')\n")
-    env = {**os.environ, "PYTHONPATH": f"{broken.parent}{os.pathsep}{ROOT}"}
+    cache = tmp_path / "empty-cache"  # the references must be computed, with the broken Keras
+    env = {**os.environ, "PYTHONPATH": f"{broken.parent}{os.pathsep}{ROOT}", "AUTOGRADER_CACHE": str(cache)}
     cmd = [sys.executable, "-m", "autograder", "grade", str(root / "alice"), "--out", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
     assert proc.returncode == 2, proc.stdout + proc.stderr
@@ -91,3 +92,16 @@ def test_a_grader_failure_is_reported_as_such_never_as_a_zero(tmp_path):
     assert figures["graded"] == 1  # resume re-grades what the grader failed on
     data = json.loads((out / "alice" / "01_conv_basics" / "results.json").read_text())
     assert data["extra_data"]["grader_error"] is None and data["score"] == data["max_score"]
+
+
+def test_a_second_run_computes_no_reference(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_CACHE", str(tmp_path / "cache"))
+    root = small_class(tmp_path)
+    first = batch.grade([root], tmp_path / "a", limits=TEST_LIMITS, progress=False)
+    second = batch.grade([root], tmp_path / "b", limits=TEST_LIMITS, progress=False)
+    assert first["references_computed"] > 0 and second["references_computed"] == 0
+    same = [(tmp_path / out / "bob" / "01_conv_basics" / "results.json").read_text() for out in ("a", "b")]
+    assert json.loads(same[0])["tests"] == json.loads(same[1])["tests"]
+    monkeypatch.setenv("AUTOGRADER_SECRET", "another term")  # other hidden inputs: other references
+    third = batch.grade([root], tmp_path / "c", limits=TEST_LIMITS, progress=False)
+    assert third["references_computed"] > 0
