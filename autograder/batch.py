@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -96,6 +97,62 @@ def _progress(done: int, total: int, text: str, stream=sys.stderr) -> None:
     stream.flush()
 
 
+def _grader_failed(submission: Submission, err: BaseException) -> NotebookResult:
+    """A result that says the grader (not the student) failed: never a silent 0."""
+    checks = all_failed(submission.assignment.checks(), "Not graded: the grader failed.")
+    error = f"{type(err).__name__}: {err}"
+    return NotebookResult(submission.student, submission.assignment.name, checks, grader_error=error)
+
+
+def _here(todo: list[Submission], grader: Grader, workers: int) -> Iterator[tuple[Submission, NotebookResult]]:
+    """Grade on this machine, ``workers`` submissions at once; yields as each finishes."""
+    for assignment in {s.assignment.name: s.assignment for s in todo}.values():
+        grader.prepare(assignment)
+    if todo:
+        grader.warm_up()
+
+    def run(submission: Submission) -> NotebookResult:
+        if submission.path is None:
+            return _missing(submission)
+        return grader.grade(submission.path, submission.student, submission.assignment)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(run, s): s for s in todo}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except Exception as err:  # a grader bug: report it, keep the batch going
+                yield futures[future], _grader_failed(futures[future], err)
+
+
+def _on_dask(todo, address, limits, hidden, isolation) -> Iterator[tuple[Submission, NotebookResult]]:
+    """Grade on a dask cluster; the notebooks travel as text, the results as plain data."""
+    from .cluster import DaskGrading
+
+    cluster = DaskGrading(address, limits, hidden, isolation)
+    try:
+        jobs = []
+        for submission in todo:
+            if submission.path is None:
+                yield submission, _missing(submission)
+                continue
+            try:
+                text = submission.path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                yield submission, _unreadable(submission, f"cannot read notebook {submission.path.name}: {err}")
+                continue
+            jobs.append((submission, text, submission.student, submission.assignment.name))
+        for submission, result in cluster.grade(jobs):
+            yield submission, _grader_failed(submission, result) if isinstance(result, Exception) else result
+    finally:
+        cluster.close()
+
+
+def _unreadable(submission: Submission, reason: str) -> NotebookResult:
+    checks = all_failed(submission.assignment.checks(), f"The notebook could not be read: {reason}")
+    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,))
+
+
 def grade(
     paths: list[str | Path],
     out: str | Path,
@@ -107,6 +164,7 @@ def grade(
     hidden: bool | None = None,
     progress: bool = True,
     isolation: str = "namespaces",
+    dask: str | None = None,
 ) -> dict:
     """Grade every submission under ``paths`` and write reports to ``out``.
 
@@ -120,6 +178,8 @@ def grade(
         hidden: force hidden checks on/off (None: use them when present).
         progress: draw a progress bar on stderr.
         isolation: "namespaces" (each submission in its own Linux namespaces) or "none".
+        dask: grade on a dask.distributed cluster: a scheduler address, or "local:N"
+            for a LocalCluster of N workers here (``workers`` is then unused).
 
     Returns:
         Figures of the run: submissions graded, skipped, grader errors, seconds.
@@ -140,41 +200,32 @@ def grade(
     errors = 0
     if isolation == "none":
         print(WEAKER, file=sys.stderr)
-    with Grader(limits, hidden, isolation) as grader:
-        for assignment in {s.assignment.name: s.assignment for s in todo}.values():
-            grader.prepare(assignment)
-        if todo:
-            grader.warm_up()
-
-        def run(submission: Submission) -> NotebookResult:
-            if submission.path is None:
-                return _missing(submission)
-            return grader.grade(submission.path, submission.student, submission.assignment)
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(run, s): s for s in todo}
-            for done, future in enumerate(as_completed(futures), 1):
-                submission = futures[future]
-                try:
-                    result = future.result()
-                except Exception as err:  # a grader bug: report it, keep the batch going
-                    checks = all_failed(grader.checks(submission.assignment), "Not graded: the grader failed.")
-                    error = f"{type(err).__name__}: {err}"
-                    result = NotebookResult(submission.student, submission.assignment.name, checks, grader_error=error)
-                errors += bool(result.grader_error)
-                reports.write_submission(out, result, show_hidden)
-                if progress:
-                    _progress(
-                        done, len(todo), f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}"
-                    )
-        computed = grader.references_computed
+    if dask:
+        results, computed = _on_dask(todo, dask, limits, hidden, isolation), None
+    else:
+        grader = Grader(limits, hidden, isolation)
+        results = _here(todo, grader, workers)
+    try:
+        for done, (submission, graded) in enumerate(results, 1):
+            result = replace(graded, student=submission.student, assignment=submission.assignment.name)
+            errors += bool(result.grader_error)
+            reports.write_submission(out, result, show_hidden)
+            if progress:
+                _progress(
+                    done, len(todo), f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}"
+                )
+    finally:
+        results.close()
+        if not dask:
+            grader.close()
+            computed = grader.references_computed
     summary = reports.write_class_summary(out) if submissions else {}
     return {
         "submissions": len(submissions),
         "graded": len(todo),
         "skipped": len(submissions) - len(todo),
         "grader_errors": errors,
-        "references_computed": computed,
+        "references_computed": computed,  # None on dask: each worker computes (or caches) its own
         "seconds": round(time.monotonic() - start, 2),
         **{f"class_{k}": v for k, v in summary.items()},
     }

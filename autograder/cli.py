@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="namespaces: each submission in its own Linux user/mount/PID/network namespaces (default); "
         "none: no kernel isolation, for machines without namespaces (student code can read your files)",
     )
+    g.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="grade on a dask.distributed cluster: tcp://HOST:8786, or local:N for N worker processes here",
+    )
     _add_limits(g)
 
     s = commands.add_parser("student-copy", help="build the student copy: release notebooks, public checks, runtime")
@@ -135,6 +140,7 @@ def _run(args) -> int:
             limits=_limits(args),
             hidden=False if args.public_only else None,
             isolation=args.isolation,
+            dask=args.dask,
         )
         print(json.dumps(figures, indent=2))
         print(

@@ -13,7 +13,7 @@ import functools
 import multiprocessing
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from . import course, notebook, reference_cache, sandbox, scoring
@@ -31,17 +31,27 @@ class Grader:
         hidden: True/False to force hidden checks on/off; None uses them when present.
         isolation: "namespaces" (kernel isolation; a child that cannot be isolated is a
             grader error) or "none" (no namespaces, for machines without them).
+        references_in_process: compute Keras references in a thread of this process
+            (a dask worker, itself trusted and never forked from a fork server) instead
+            of a spawned worker process.
     """
 
-    def __init__(self, limits: Limits = Limits(), hidden: bool | None = None, isolation: str = "namespaces"):
+    def __init__(
+        self,
+        limits: Limits = Limits(),
+        hidden: bool | None = None,
+        isolation: str = "namespaces",
+        references_in_process: bool = False,
+    ):
         if isolation not in sandbox.ISOLATION_MODES:
             raise ValueError(
                 f"Unknown isolation. Expected one of {sandbox.ISOLATION_MODES}. Received: isolation={isolation!r}"
             )
         self.limits, self.hidden, self.isolation = limits, hidden, isolation
+        self.references_in_process = references_in_process
         self._lock = threading.Lock()
         self._servers: dict[str, ForkServer] = {}
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Executor | None = None
         self._checks: dict[str, list[Check]] = {}
         self._references: dict[str, Future] = {}
         self.references_computed = 0
@@ -87,7 +97,9 @@ class Grader:
                     future: Future = Future()
                     future.set_result(cached)
                 else:
-                    if self._pool is None:  # its own process tree: never forked from a fork server
+                    if self._pool is None and self.references_in_process:
+                        self._pool = ThreadPoolExecutor(max_workers=1)
+                    elif self._pool is None:  # its own process tree: never forked from a fork server
                         context = multiprocessing.get_context("spawn")
                         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
                     future = self._pool.submit(scoring.compute_references, trusted)
@@ -109,13 +121,21 @@ class Grader:
 
     def grade(self, path: str | Path, student: str = "", assignment: course.Assignment | None = None) -> NotebookResult:
         """Grade the notebook file at ``path`` (see ``grade_notebook``)."""
-        start = time.monotonic()
         assignment = assignment or course.assignment_for(path)
         try:
             nb = notebook.load(path)
         except notebook.NotebookError as err:
             results = all_failed(self.checks(assignment), f"The notebook could not be read: {err}")
-            return NotebookResult(student, assignment.name, results, time.monotonic() - start, (str(err),))
+            return NotebookResult(student, assignment.name, results, 0.0, (str(err),))
+        return self.grade_notebook(nb, student, assignment)
+
+    def grade_text(self, text: str, student: str, assignment: course.Assignment) -> NotebookResult:
+        """Grade a notebook given as its JSON text (see ``grade_notebook``)."""
+        try:
+            nb = notebook.parse(text, assignment.notebook)
+        except notebook.NotebookError as err:
+            results = all_failed(self.checks(assignment), f"The notebook could not be read: {err}")
+            return NotebookResult(student, assignment.name, results, 0.0, (str(err),))
         return self.grade_notebook(nb, student, assignment)
 
     def grade_notebook(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:

@@ -32,12 +32,21 @@ def load(path: str | Path) -> dict:
         raise NotebookError(f"notebook not found: {path}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise NotebookError(f"cannot read notebook {path}: {err}") from None
+    return parse(text, path.name)
+
+
+def parse(text: str, name: str) -> dict:
+    """The notebook in ``text`` (the file ``name``) as a dict.
+
+    Raises:
+        NotebookError: naming the file and what is wrong with it.
+    """
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as err:
-        raise NotebookError(f"{path.name} is not valid notebook JSON (line {err.lineno}: {err.msg})") from None
+        raise NotebookError(f"{name} is not valid notebook JSON (line {err.lineno}: {err.msg})") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise NotebookError(f"{path.name} is not a notebook: it has no list of cells")
+        raise NotebookError(f"{name} is not a notebook: it has no list of cells")
     return nb
 
 

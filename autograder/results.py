@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 
@@ -92,6 +93,21 @@ class NotebookResult:
         for function, (got, top) in self.function_scores().items():
             lines.append(f"  {function}: {got:g} / {top:g}")
         return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """Everything, as JSON-ready data (``from_dict`` reads it back)."""
+        data = dataclasses.asdict(self)
+        data["cells"] = {str(i): c for i, c in self.cells.items()}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> NotebookResult:
+        fields = {
+            **data,
+            "checks": tuple(CheckResult(**{**c, "misconceptions": tuple(c["misconceptions"])}) for c in data["checks"]),
+        }
+        fields.update(notes=tuple(data["notes"]), cells={int(i): c for i, c in data["cells"].items()})
+        return cls(**fields)
 
     def to_gradescope(self) -> dict:
         """Gradescope's results.json schema."""
