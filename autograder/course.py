@@ -33,6 +33,11 @@ class Assignment:
             raise RuntimeError("hidden checks are not part of this copy of the course")
         return checks
 
+    def release_path(self) -> Path:
+        """Where this assignment's release notebook lies beside the package
+        (``assignments/<name>/<notebook>``, in the instructor's and the student's copy)."""
+        return Path(__file__).resolve().parent.parent / "assignments" / self.name / self.notebook
+
     def points(self, function: str, hidden: bool | None = None) -> float:
         """Total points of one function's checks."""
         return sum(c.points for c in self.checks(hidden) if c.function == function)

@@ -54,6 +54,7 @@ class Grader:
         self._pool: Executor | None = None
         self._checks: dict[str, list[Check]] = {}
         self._references: dict[str, Future] = {}
+        self._demos: dict[str, dict[str, str]] = {}
         self.references_computed = 0
         """Checks whose references this Grader computed (0 when all came from the cache)."""
 
@@ -83,6 +84,16 @@ class Grader:
             if assignment.name not in self._checks:
                 self._checks[assignment.name] = assignment.checks(self.hidden)
             return self._checks[assignment.name]
+
+    def demos(self, assignment: course.Assignment) -> dict[str, str]:
+        """The release's demonstration cells (none when the release is not at hand)."""
+        with self._lock:
+            if assignment.name not in self._demos:
+                try:
+                    self._demos[assignment.name] = notebook.demo_cells(notebook.load(assignment.release_path()))
+                except notebook.NotebookError:
+                    self._demos[assignment.name] = {}
+            return self._demos[assignment.name]
 
     def prepare(self, assignment: course.Assignment) -> Future:
         """Start the fork servers and the reference computation an assignment needs
@@ -143,7 +154,7 @@ class Grader:
         of the grader itself is reported in ``NotebookResult.grader_error``."""
         start = time.monotonic()
         checks = self.checks(assignment)
-        cells = notebook.student_cells(nb)
+        cells = notebook.student_cells(nb, self.demos(assignment))
         try:
             self.prepare(assignment)
             run = sandbox.run_submission(self.servers(checks), cells, checks, self.limits, self.isolation)

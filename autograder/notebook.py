@@ -72,9 +72,31 @@ def _code_cells(nb: dict) -> list[tuple[int, dict]]:
     return [(i, c) for i, c in enumerate(nb["cells"]) if isinstance(c, dict) and c.get("cell_type") == "code"]
 
 
-def student_cells(nb: dict) -> list[tuple[int, str]]:
-    """The code cells to run, as (cell index, source), test cells left out."""
-    return [(index, without_grader_lines(source_of(cell))) for index, cell in _code_cells(nb) if not is_test_cell(cell)]
+def demo_cells(release: dict) -> dict[str, str]:
+    """Demonstrations in a release notebook: grade_id -> source of each locked cell
+    tagged ``demo``. Graders need not run them (nothing later may depend on them)."""
+    found = {}
+    for _, cell in _code_cells(release):
+        meta = cell.get("metadata") or {}
+        nbgrader = meta.get("nbgrader") or {}
+        if "demo" in (meta.get("tags") or []) and nbgrader.get("locked") and nbgrader.get("grade_id"):
+            found[nbgrader["grade_id"]] = source_of(cell)
+    return found
+
+
+def _is_demo(cell: dict, demos: dict[str, str]) -> bool:
+    grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+    return grade_id in demos and source_of(cell) == demos[grade_id]
+
+
+def student_cells(nb: dict, demos: dict[str, str] | None = None) -> list[tuple[int, str]]:
+    """The code cells to run, as (cell index, source): test cells left out, and the
+    release's ``demos`` where the submission still has them word for word."""
+    return [
+        (index, without_grader_lines(source_of(cell)))
+        for index, cell in _code_cells(nb)
+        if not is_test_cell(cell) and not _is_demo(cell, demos or {})
+    ]
 
 
 def code_cell_numbers(nb: dict) -> dict[int, tuple[int, int]]:

@@ -76,3 +76,26 @@ def test_limits_name_the_bad_argument(bad):
     name, value = next(iter(bad.items()))
     with pytest.raises(ValueError, match=f"Limits.{name} .*Received: {name}={value!r}"):
         Limits(**bad)
+
+
+def test_demo_cells_are_skipped_only_while_they_are_the_releases():
+    from autograder import notebook, synth
+    from autograder.course import ASSIGNMENTS
+
+    spec = ASSIGNMENTS["04_cnn_models"]
+    demos = notebook.demo_cells(synth.release(spec))
+    assert list(demos) == ["demo_compare_mlp_cnn"]
+    nb = synth.solved(spec)
+    ran = [source for _, source in notebook.student_cells(nb, demos)]
+    assert demos["demo_compare_mlp_cnn"] not in ran and len(ran) == len(notebook.student_cells(nb)) - 1
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "demo_compare_mlp_cnn":
+            cell["source"] = "import os\nos._exit(1)"  # edited: no longer the release's demo, so it runs
+    assert "import os\nos._exit(1)" in [source for _, source in notebook.student_cells(nb, demos)]
+
+
+def test_grader_lines_in_a_students_cell_become_pass():
+    from autograder.notebook import without_grader_lines
+
+    source = "import numpy as np\nfrom autograder.inline import check\nif True:\n    check('conv2d_manual', f)\ncheck(x)"
+    assert without_grader_lines(source) == "import numpy as np\npass\nif True:\n    pass\ncheck(x)"
