@@ -13,6 +13,7 @@ The same code runs inside the sandboxed child and in a student's own kernel.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import signal
@@ -20,6 +21,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,23 +112,33 @@ def _on_alarm(signum, frame):
     raise CallTimeout()
 
 
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``CallTimeout`` in the block after ``seconds`` of wall time (SIGALRM;
+    only in the main thread, elsewhere no limit: the sandbox's parent enforces its
+    own deadlines in any case)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def call(obj: Any, spec: CallSpec) -> dict:
     """Call ``obj`` as ``spec`` says; return {"value", "error", "mutated", "seconds"}."""
     args = _copy_args(spec.args, spec.readonly)
     kwargs = _copy_args(dict(spec.kwargs), spec.readonly)
     adapter = getattr(importlib.import_module("autograder.adapters"), spec.adapter) if spec.adapter else None
     outcome: dict = {"value": None, "error": None, "mutated": False, "seconds": 0.0}
-    in_main = threading.current_thread() is threading.main_thread()
-    old_alarm = signal.signal(signal.SIGALRM, _on_alarm) if in_main else None
     start = time.perf_counter()
     try:
-        if in_main:
-            signal.setitimer(signal.ITIMER_REAL, spec.timeout)
-        try:
+        with time_limit(spec.timeout):
             raw = adapter(obj, *args, **kwargs) if adapter else obj(*args, **kwargs)
-        finally:
-            if in_main:
-                signal.setitimer(signal.ITIMER_REAL, 0)
         outcome["value"] = to_plain(raw)
     except CallTimeout:
         outcome["error"] = f"{spec.function} did not return within {spec.timeout:g} s"
@@ -136,9 +148,6 @@ def call(obj: Any, spec: CallSpec) -> dict:
         outcome["error"] = f"{spec.function} is not implemented yet (it raises NotImplementedError)"
     except BaseException as err:  # the student's code may raise anything, SystemExit included
         outcome["error"] = f"{spec.function} raised an error:\n{student_traceback(err)}"
-    finally:
-        if in_main:
-            signal.signal(signal.SIGALRM, old_alarm)
     outcome["seconds"] = time.perf_counter() - start
     outcome["mutated"] = not _same(spec.args, args) or not _same(dict(spec.kwargs), kwargs)
     return outcome

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
-import signal
 import sys
 import time
 import types
 
 from . import plain
-from .calls import CallSpec, CallTimeout, call, student_traceback
+from .calls import CallSpec, CallTimeout, call, student_traceback, time_limit
 
 FORBIDDEN_MODULES = ("tensorflow", "keras", "tf_keras", "torch", "jax", "jaxlib", "skimage", "cv2")
 FORBIDDEN_SUBMODULES = ("scipy.signal", "scipy.ndimage")
@@ -128,17 +127,11 @@ def run_cell(shell, source: str, seconds: float, output_bytes: int) -> dict:
     captured = _CappedText(output_bytes)
     saved = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = captured
-
-    def on_alarm(signum, frame):
-        raise CallTimeout()
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     start = time.perf_counter()
     try:
-        result = shell.run_cell(source, store_history=False, silent=False)
+        with time_limit(seconds):
+            result = shell.run_cell(source, store_history=False, silent=False)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         sys.stdout, sys.stderr = saved
     error = result.error_before_exec or result.error_in_exec
     if isinstance(error, CallTimeout):
