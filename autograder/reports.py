@@ -1,13 +1,15 @@
 """Writing results: results.json per submission, feedback pages, and the class
 summary (grades.csv, pass rates, misconception counts, score histogram).
 
-Everything here reads and writes the Gradescope-schema dicts, so a resumed batch
-summarises earlier results exactly like new ones.
+Everything here takes ``NotebookResult`` objects; results.json files are read back
+with ``NotebookResult.from_json``, so a resumed batch summarises earlier results
+exactly like new ones.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import html
 import io
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from .course import ASSIGNMENTS
 from .misconceptions import CATALOGUE
-from .results import NotebookResult
+from .results import CheckResult, NotebookResult
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -37,60 +39,45 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def to_json(result: NotebookResult) -> dict:
-    """Gradescope's results.json, plus what the class summary needs in extra_data."""
-    data = result.to_gradescope()
-    data["extra_data"] = {
-        "student": result.student,
-        "assignment": result.assignment,
-        "grader_error": result.grader_error,
-        "notes": list(result.notes),
-        "student_seconds": round(result.student_seconds, 3),
-        "sandbox_seconds": round(result.sandbox_seconds, 3),
-    }
-    return data
+    """Gradescope's results.json; ``extra_data`` carries the whole result (without the
+    cells' outputs), which ``NotebookResult.from_json`` reads back."""
+    return result.to_json()
 
 
-def _function_of(test: dict) -> str:
-    return next((t.split(":", 1)[1] for t in test.get("tags", []) if t.startswith("function:")), "?")
+def _by_function(result: NotebookResult) -> dict[str, list[CheckResult]]:
+    found: dict[str, list[CheckResult]] = defaultdict(list)
+    for check in result.checks:
+        found[check.function].append(check)
+    return found
 
 
-def _mistakes_of(test: dict) -> list[str]:
-    return [t.split(":", 1)[1] for t in test.get("tags", []) if t.startswith("misconception:")]
-
-
-def feedback_markdown(data: dict, show_hidden: bool = False) -> str:
+def feedback_markdown(result: NotebookResult, show_hidden: bool = False) -> str:
     """A student's feedback page: score per function, each failed check explained.
 
     Hidden checks show only pass/fail until ``show_hidden`` (grades published)."""
-    extra = data.get("extra_data", {})
     lines = [
-        f"# {extra.get('assignment', '')}: feedback for {extra.get('student', '')}",
+        f"# {result.assignment}: feedback for {result.student}",
         "",
-        f"**Score: {data['score']:g} / {data['max_score']:g}**",
+        f"**Score: {result.score:g} / {result.max_score:g}**",
         "",
     ]
-    if extra.get("grader_error"):
-        lines += [f"> The grader failed on this submission (not your fault): {extra['grader_error']}", ""]
-    lines += [f"- {note}" for note in extra.get("notes", [])]
-    by_function: dict[str, list[dict]] = defaultdict(list)
-    for test in data["tests"]:
-        by_function[_function_of(test)].append(test)
+    if result.grader_error:
+        lines += [f"> The grader failed on this submission (not your fault): {result.grader_error}", ""]
+    lines += [f"- {note}" for note in result.notes]
     lines += ["", "| function | score |", "| --- | --- |"]
-    for function, tests in by_function.items():
-        got = sum(t["score"] for t in tests)
-        top = sum(t["max_score"] for t in tests)
+    for function, (got, top) in result.function_scores().items():
         lines.append(f"| `{function}` | {got:g} / {top:g} |")
-    for function, tests in by_function.items():
+    for function, checks in _by_function(result).items():
         lines += ["", f"## `{function}`", ""]
-        for test in tests:
-            hidden = test["visibility"] != "visible"
-            mark = "passed" if test["status"] == "passed" else "FAILED"
-            label = " (hidden check)" if hidden else ""
-            lines.append(f"- **{mark}** `{test['name']}`{label}: {test['score']:g} / {test['max_score']:g}")
-            if test["status"] != "passed" and (show_hidden or not hidden):
-                body = "\n".join("      " + line for line in test["output"].splitlines())
+        for check in checks:
+            mark = "passed" if check.passed else "FAILED"
+            label = " (hidden check)" if check.hidden else ""
+            lines.append(f"- **{mark}** `{check.name}`{label}: {check.points:g} / {check.max_points:g}")
+            if not check.passed and (show_hidden or not check.hidden):
+                text = f"{check.description}\n{check.message}".strip()
+                body = "\n".join("      " + line for line in text.splitlines())
                 lines += ["", "  ```text", body, "  ```"]
-            elif test["status"] != "passed":
+            elif not check.passed:
                 lines.append("  (details are shown when grades are published)")
     return "\n".join(lines) + "\n"
 
@@ -175,20 +162,20 @@ def written_by_the_grader(out: Path, relative: str, manifest: dict[str, str]) ->
 def write_submission(out: Path, result: NotebookResult, show_hidden: bool = False) -> dict:
     """Write results.json, feedback.md and feedback.html for one submission, and
     record results.json's digest in the output folder's manifest."""
-    data = to_json(result)
+    data = result.to_json()
     folder = out / result.student / result.assignment
     content = json.dumps(data, indent=2)
     write_atomic(folder / "results.json", content)
     manifest = read_manifest(out)
     manifest[f"{result.student}/{result.assignment}/results.json"] = _digest(content.encode())
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
-    page = feedback_markdown(data, show_hidden)
+    page = feedback_markdown(result, show_hidden)
     write_atomic(folder / "feedback.md", page)
     write_atomic(folder / "feedback.html", markdown_to_html(f"{result.assignment} feedback", page))
     return data
 
 
-def load_results(out: Path) -> list[dict]:
+def load_results(out: Path) -> list[NotebookResult]:
     """Every results.json under ``out`` that the grader wrote and nobody changed since
     (see ``MANIFEST``), with student and assignment taken from where it lies, never
     from what the file says."""
@@ -197,24 +184,23 @@ def load_results(out: Path) -> list[dict]:
         relative = path.relative_to(out).as_posix()
         if not written_by_the_grader(out, relative, manifest):
             continue
-        data = json.loads(path.read_text())
-        data["extra_data"].update(student=path.parent.parent.name, assignment=path.parent.name)
-        found.append(data)
+        result = NotebookResult.from_json(json.loads(path.read_text()))
+        found.append(dataclasses.replace(result, student=path.parent.parent.name, assignment=path.parent.name))
     return found
 
 
-def grades_table(results: list[dict]) -> tuple[list[str], list[list]]:
+def grades_table(results: list[NotebookResult]) -> tuple[list[str], list[list]]:
     """grades.csv: one row per student, a column per assignment and per function, a total.
     A submission the grader failed on shows ERROR, never a silent 0."""
-    assignments = sorted({r["extra_data"]["assignment"] for r in results})
+    assignments = sorted({r.assignment for r in results})
     columns: list[tuple[str, str | None]] = []
     for name in assignments:
         columns.append((name, None))
         functions = ASSIGNMENTS[name].functions if name in ASSIGNMENTS else ()
         columns += [(name, f) for f in functions]
-    by_student: dict[str, dict] = defaultdict(dict)
+    by_student: dict[str, dict[str, NotebookResult]] = defaultdict(dict)
     for r in results:
-        by_student[r["extra_data"]["student"]][r["extra_data"]["assignment"]] = r
+        by_student[r.student][r.assignment] = r
     header = ["student"] + [a if f is None else f"{a}:{f}" for a, f in columns] + ["total"]
     rows = []
     for student in sorted(by_student):
@@ -224,13 +210,13 @@ def grades_table(results: list[dict]) -> tuple[list[str], list[list]]:
             r = by_student[student].get(assignment)
             if r is None:
                 row.append("")
-            elif r["extra_data"].get("grader_error"):
+            elif r.grader_error:
                 row.append("ERROR")
             elif function is None:
-                row.append(f"{r['score']:g}")
-                total += r["score"]
+                row.append(f"{r.score:g}")
+                total += r.score
             else:
-                row.append(f"{sum(t['score'] for t in r['tests'] if _function_of(t) == function):g}")
+                row.append(f"{r.function_scores().get(function, (0.0, 0.0))[0]:g}")
         row.append(f"{total:g}")
         rows.append(row)
     return header, rows
@@ -244,8 +230,8 @@ def _histogram_png(path: Path, results: list[dict]) -> None:
 
     by_assignment: dict[str, list[float]] = defaultdict(list)
     for r in results:
-        if r["max_score"]:
-            by_assignment[r["extra_data"]["assignment"]].append(100 * r["score"] / r["max_score"])
+        if r.max_score:
+            by_assignment[r.assignment].append(100 * r.score / r.max_score)
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.hist(list(by_assignment.values()), bins=range(0, 101, 10), label=list(by_assignment), stacked=True)
     ax.set_xlabel("score (% of the assignment's points)")
@@ -272,19 +258,19 @@ def write_class_summary(out: Path) -> dict:
     passes: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     mistakes: Counter = Counter()
     students_with: dict[str, set] = defaultdict(set)
-    errors = [r for r in results if r["extra_data"].get("grader_error")]
+    errors = [r for r in results if r.grader_error]
     for r in results:
-        for t in r["tests"]:
-            key = (r["extra_data"]["assignment"], t["name"])
-            passes[key][0] += t["status"] == "passed"
+        for check in r.checks:
+            key = (r.assignment, check.name)
+            passes[key][0] += check.passed
             passes[key][1] += 1
-            for m in _mistakes_of(t):
+            for m in check.misconceptions:
                 mistakes[m] += 1
-                students_with[m].add(r["extra_data"]["student"])
+                students_with[m].add(r.student)
     lines = [
         "# Class summary",
         "",
-        f"{len({r['extra_data']['student'] for r in results})} students, {len(results)} graded submissions"
+        f"{len({r.student for r in results})} students, {len(results)} graded submissions"
         + (f", {len(errors)} with grader errors (marked ERROR in grades.csv)" if errors else "")
         + ".",
         "",

@@ -109,6 +109,18 @@ class NotebookResult:
         fields.update(notes=tuple(data["notes"]), cells={int(i): c for i, c in data["cells"].items()})
         return cls(**fields)
 
+    def to_json(self) -> dict:
+        """Gradescope's results.json, with the whole result (cells' outputs aside) in
+        ``extra_data`` for ``from_json``."""
+        data = self.to_gradescope()
+        data["extra_data"] = {**self.to_dict(), "cells": {}}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> NotebookResult:
+        """The result a results.json written by ``to_json`` holds."""
+        return cls.from_dict(data["extra_data"])
+
     def to_gradescope(self) -> dict:
         """Gradescope's results.json schema."""
         return {
