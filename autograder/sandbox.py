@@ -264,10 +264,6 @@ def probe(server: ForkServer, limits: Limits, isolation: str) -> None:
     _Child(server, limits, isolation, time.monotonic() + limits.submission_seconds).stop()
 
 
-def _failure(reason: str) -> CallOutcome:
-    return CallOutcome(error=reason)
-
-
 def run_submission(
     servers: dict[str, ForkServer],
     cells: list[tuple[int, str]],
@@ -291,78 +287,99 @@ def run_submission(
         GraderError: when a child cannot be started (``IsolationUnavailable`` when
             the kernel refuses the namespaces).
     """
-    run = SandboxRun()
-    start = time.monotonic()
-    deadline = start + limits.submission_seconds
-    skipped: set[int] = set()
-    kinds = [k for k in ("numpy", "tf") if any(kind_of(c) == k for c in checks)] or list(servers)[:1]
-    for kind in kinds:
-        pending = [i for i, c in enumerate(checks) if kind_of(c) == kind]
-        report_cells = kind == kinds[-1]  # the TensorFlow child's cells, when there is one
-        while True:
-            out_of_time = _run_child(
-                run, servers[kind], cells, checks, pending, skipped, limits, isolation, deadline, report_cells
-            )
-            if out_of_time:
-                run.notes.append(f"The submission used up its {limits.submission_seconds:g} s.")
-                for i in pending:
-                    run.outcomes[i] = _failure(f"not run: the submission used up its {limits.submission_seconds:g} s")
-                pending.clear()
-            if not pending:
-                break
-        if time.monotonic() >= deadline:
-            break
-    for i in range(len(checks)):
-        run.outcomes.setdefault(i, _failure("not run"))
-    run.seconds = time.monotonic() - start
-    return run
+    return _Supervisor(servers, cells, checks, limits, isolation).run()
 
 
-def _run_child(run, server, cells, checks, pending, skipped, limits, isolation, deadline, report_cells) -> bool:
-    """Run the cells and as many pending calls as one child gets through. Removes
-    the calls it settles from ``pending``, adds a failing cell to ``skipped``.
-    Returns True when the submission ran out of time."""
-    child = _Child(server, limits, isolation, deadline)
-    try:
-        for index, source in cells:
-            if index in skipped:
-                continue
-            left = deadline - time.monotonic()
-            reply = child.ask(
-                {"op": "cell", "index": index, "source": source}, min(limits.cell_seconds, left) + _GRACE_SECONDS
-            )
-            try:
-                cell, forbidden = _cell_reply(reply, index)
-            except _Invalid:
-                if time.monotonic() >= deadline:
-                    return True
-                reason = reply if isinstance(reply, str) else "sent an invalid message"
-                skipped.add(index)
-                run.cells[index] = CellRun(f"this cell {reason}; the notebook was run again without it")
-                return False
-            run.student_seconds += cell.seconds
-            if report_cells:
-                run.cells[index] = dataclasses.replace(cell, error=None) if forbidden else cell
-        for i in list(pending):
-            check = checks[i]
-            left = deadline - time.monotonic()
-            spec = CallSpec.of(check).to_plain()
-            reply = child.ask({"op": "call", "index": i, "call": spec}, min(check.timeout, left) + _GRACE_SECONDS)
-            try:
-                outcome = _call_reply(reply, i)
-            except _Invalid:
-                if time.monotonic() >= deadline:
-                    return True
-                reason = reply if isinstance(reply, str) else "sent an invalid message"
-                run.outcomes[i] = _failure(f"{check.function} {reason} (the call was stopped)")
-                for j in list(pending):
-                    if j != i and checks[j].function == check.function:
-                        run.outcomes[j] = _failure(f"not run: an earlier call of {check.function} {reason}")
-                pending[:] = [j for j in pending if checks[j].function != check.function]
-                return False
-            run.student_seconds += outcome.seconds
-            run.outcomes[i] = outcome
-            pending.remove(i)
-        return False
-    finally:
-        child.stop()
+class _Supervisor:
+    """Drives one submission through its children: one method per thing that can
+    happen to a cell or a call (it answered, or it failed and costs what it must)."""
+
+    def __init__(self, servers, cells, checks, limits, isolation):
+        self.servers, self.cells, self.checks, self.limits, self.isolation = servers, cells, checks, limits, isolation
+        self.result = SandboxRun()
+        self.skipped: set[int] = set()
+        self.start = time.monotonic()
+        self.deadline = self.start + limits.submission_seconds
+
+    def run(self) -> SandboxRun:
+        kinds = [k for k in ("numpy", "tf") if any(kind_of(c) == k for c in self.checks)] or list(self.servers)[:1]
+        for kind in kinds:
+            pending = [i for i, c in enumerate(self.checks) if kind_of(c) == kind]
+            report_cells = kind == kinds[-1]  # the TensorFlow child's cells, when there is one
+            self._one_child(self.servers[kind], pending, report_cells)  # cells run even with no call to make
+            while pending and time.monotonic() < self.deadline:
+                self._one_child(self.servers[kind], pending, report_cells)
+            if pending:
+                self._out_of_time(pending)
+        for i in range(len(self.checks)):
+            self.result.outcomes.setdefault(i, CallOutcome(error="not run"))
+        self.result.seconds = time.monotonic() - self.start
+        return self.result
+
+    def _left(self, seconds: float) -> float:
+        return min(seconds, self.deadline - time.monotonic()) + _GRACE_SECONDS
+
+    def _one_child(self, server: ForkServer, pending: list[int], report_cells: bool) -> None:
+        """Run the cells, then as many pending calls as one child gets through."""
+        child = _Child(server, self.limits, self.isolation, self.deadline)
+        try:
+            for index, source in self.cells:
+                if index in self.skipped:
+                    continue
+                reply = child.ask(
+                    {"op": "cell", "index": index, "source": source}, self._left(self.limits.cell_seconds)
+                )
+                try:
+                    self._cell_done(index, *_cell_reply(reply, index), report_cells)
+                except _Invalid:
+                    self._cell_failed(index, reply)
+                    return
+            for i in list(pending):
+                check = self.checks[i]
+                request = {"op": "call", "index": i, "call": CallSpec.of(check).to_plain()}
+                reply = child.ask(request, self._left(check.timeout))
+                try:
+                    self._call_done(i, _call_reply(reply, i), pending)
+                except _Invalid:
+                    self._call_failed(i, reply, pending)
+                    return
+        finally:
+            child.stop()
+
+    def _cell_done(self, index: int, cell: CellRun, forbidden: bool, report: bool) -> None:
+        self.result.student_seconds += cell.seconds
+        if report:  # a NumPy-only child's failed imports are not the student's errors
+            self.result.cells[index] = dataclasses.replace(cell, error=None) if forbidden else cell
+
+    def _cell_failed(self, index: int, reply: Any) -> None:
+        """The cell hung, ended the child or garbled the channel: skip it from now on."""
+        if time.monotonic() >= self.deadline:
+            return
+        reason = reply if isinstance(reply, str) else "sent an invalid message"
+        self.skipped.add(index)
+        self.result.cells[index] = CellRun(f"this cell {reason}; the notebook was run again without it")
+
+    def _call_done(self, i: int, outcome: CallOutcome, pending: list[int]) -> None:
+        self.result.student_seconds += outcome.seconds
+        self.result.outcomes[i] = outcome
+        pending.remove(i)
+
+    def _call_failed(self, i: int, reply: Any, pending: list[int]) -> None:
+        """The call hung, ended the child or garbled the channel: it and the later calls
+        of the same function fail."""
+        if time.monotonic() >= self.deadline:
+            return
+        function = self.checks[i].function
+        reason = reply if isinstance(reply, str) else "sent an invalid message"
+        self.result.outcomes[i] = CallOutcome(error=f"{function} {reason} (the call was stopped)")
+        for j in pending:
+            if j != i and self.checks[j].function == function:
+                self.result.outcomes[j] = CallOutcome(error=f"not run: an earlier call of {function} {reason}")
+        pending[:] = [j for j in pending if self.checks[j].function != function]
+
+    def _out_of_time(self, pending: list[int]) -> None:
+        seconds = self.limits.submission_seconds
+        self.result.notes.append(f"The submission used up its {seconds:g} s.")
+        for i in pending:
+            self.result.outcomes[i] = CallOutcome(error=f"not run: the submission used up its {seconds:g} s")
+        pending.clear()
