@@ -26,7 +26,7 @@ and the denial students break every submission after them:
 | patch_compare | all-wrong 15/15 | caught | a root child writes the package (root-owned files stop agtest) |
 | denial_stop | hang, killed | hang | a stopped fork server blocks every later fork |
 | denial_kill | grader errors | same | BrokenProcessPool: the references' worker hangs off the fork server |
-| denial_pipes | grader errors | same | junk on the inherited fork-server liveness pipe ends the server |
+| denial_pipes | server ends | same | junk on the inherited liveness pipe ends the fork server (racy: grader errors or a restart) |
 | innocent_words | 0/15 | 0/15 | tampering_markers() matches words in comments and strings |
 | helper_with_import | 9/15 | 9/15 | the whole cell is taken for a test cell and skipped |
 | leaks | all 1 | all 1 but signals_pytest | environment, files, /proc, host loopback, writes: all open |
