@@ -279,6 +279,8 @@ def batch(request):
     finally:
         listener.close()
         _kill(_ours(token))
+        for planted in Path(pwd.getpwuid(os.geteuid()).pw_dir).glob(f".agattack-notes-{work.name}.txt"):
+            planted.unlink()
         if not os.environ.get("ISOLATION_KEEP"):
             shutil.rmtree(work, ignore_errors=True)
 
@@ -292,9 +294,9 @@ def _grade(b: Batch, listener: _Listener) -> None:
     for path in [site, *site.rglob("*")]:
         os.chmod(path, os.stat(path).st_mode | 0o444 | (0o111 if path.is_dir() else 0))
     home = b.work / "home" if b.user != "root" else Path(pwd.getpwuid(os.geteuid()).pw_dir)
-    if b.user != "root":
-        home.mkdir()
-        (home / "notes.txt").write_text("the instructor's own files\n")
+    home.mkdir(exist_ok=True)
+    home_file = home / f".agattack-notes-{b.work.name}.txt"  # removed with the batch (see the fixture's finally)
+    home_file.write_text("the instructor's own files\n")
     ctx = {
         "class": str(b.cls),
         "out": str(b.out),
@@ -305,6 +307,7 @@ def _grade(b: Batch, listener: _Listener) -> None:
         "solutions": [str(p / "solutions" / ASSIGNMENT / attacks.SPEC.notebook) for p in (site, ROOT)],
         "checkout": str(ROOT),
         "home": str(home),
+        "home_file": str(home_file),
         "pytest_pid": os.getpid(),
     }
     everyone = attacks.students(ctx)
