@@ -1,14 +1,17 @@
-"""Benchmark: the batch grader against ``nbgrader autograde`` on one synthetic class.
+"""Benchmark: every front end on one synthetic class, side by side in one run.
 
-    python -m autograder bench [--students N] [--workers W] [--skip-nbgrader]
+    python -m autograder bench [--students N] [--workers W] [--skip-nbgrader] [--skip-dask]
 
-Builds a class of N students across all assignments (a third solved, a third with
-a known mistake, a third untouched stubs), grades it with
-``python -m autograder grade`` and with stock ``nbgrader autograde`` (the notebook
-executed in a Jupyter kernel, checks in the kernel) side by side, checks both give
-the same scores, and prints wall time, time per submission, the grader's overhead
-beyond the student's own compute, peak memory (PSS of the whole process tree) and
-the ratio. It also times the student self-check against TensorFlow's import time.
+Builds a class of N students across the assignments (a third solved, a third with
+a known mistake, a third untouched stubs) and grades it with the batch grader,
+the batch grader on dask (``--dask local:2`` by default), ``nbgrader autograde``
+with the course's configuration, and stock ``nbgrader autograde`` (the notebook
+executed in a Jupyter kernel). It checks that every front end gives the same
+scores and prints, for each, wall time, time per submission, peak memory (PSS of
+the whole process tree), the ratio to stock nbgrader and the efficiency against
+this machine's limit ((the student code's compute / cores) + one TensorFlow
+import); then the batch grader's overhead beyond the student's own compute, a
+per-assignment table, and the self-check's time next to TensorFlow's import.
 """
 
 from __future__ import annotations
@@ -114,11 +117,13 @@ def batch_scores(out: Path) -> dict[tuple[str, str], dict]:
     return {(p.parent.parent.name, p.parent.name): json.loads(p.read_text()) for p in out.glob("*/*/results.json")}
 
 
-def nbgrader_run(work: Path, class_dir: Path, assignments: list[str]) -> tuple[dict, int, dict]:
-    """Stock ``nbgrader autograde`` for every assignment; (seconds per assignment, peak bytes, scores)."""
+def nbgrader_run(work: Path, class_dir: Path, assignments: list[str], stock: bool = True) -> tuple[dict, int, dict]:
+    """``nbgrader autograde`` for every assignment, stock (the notebook executed in a
+    kernel) or with the course's configuration (the sandbox); (seconds per
+    assignment, peak bytes, scores)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    course = work / "course"
+    course = work / ("stock-course" if stock else "course")
     course.mkdir()
     shutil.copy(PROJECT / "nbgrader_config.py", course)
     shutil.copytree(PROJECT / "solutions", course / "solutions")
@@ -130,9 +135,8 @@ def nbgrader_run(work: Path, class_dir: Path, assignments: list[str]) -> tuple[d
         )
     seconds, peak = {}, 0
     for name in assignments:
-        took, used, _ = measure(
-            ["nbgrader", "autograde", name, f"--Autograde.autograde_preprocessors={STOCK_AUTOGRADE}"], course
-        )
+        pipeline = [f"--Autograde.autograde_preprocessors={STOCK_AUTOGRADE}"] if stock else []
+        took, used, _ = measure(["nbgrader", "autograde", name, *pipeline], course)
         seconds[name], peak = took, max(peak, used)
     scores = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -157,13 +161,25 @@ def print_per_assignment(results: dict, nb_seconds: dict, students: int) -> None
         print(f"  {name:18s} {student:11.2f}s {sandbox:12.2f}s {stock}")
 
 
+def _scores_of(out: Path) -> dict[tuple[str, str], float]:
+    return {k: r["score"] for k, r in batch_scores(out).items()}
+
+
 def main(
     students: int = 3,
     workers: int = os.cpu_count() or 1,
     skip_nbgrader: bool = False,
     assignments: tuple[str, ...] = tuple(ASSIGNMENTS),
+    dask: str | None = "local:2",
 ) -> int:
-    """Run the benchmark and print its figures; returns 1 if the scores disagree.
+    """Run the benchmark and print its figures; returns 1 if any scores disagree.
+
+    Every front end grades the same class in one run, one after the other: the batch
+    grader, the batch grader on dask (``dask``, None to skip), ``nbgrader autograde``
+    with the course's configuration and stock ``nbgrader autograde`` (both skipped
+    with ``skip_nbgrader``). Each line gives the wall time, the ratio to stock
+    nbgrader, and the efficiency against this machine's limit: the student code's own
+    compute spread over the cores, plus one TensorFlow import.
 
     Raises:
         ValueError: naming an assignment the course does not have.
@@ -181,8 +197,8 @@ def main(
         n = students * len(assignments)
         print(f"class: {students} students x {len(assignments)} notebooks = {n} submissions; {workers} workers")
 
-        cmd = [sys.executable, "-m", "autograder", "grade", str(class_dir), "--out", str(work / "out")]
-        batch_s, batch_peak, proc = measure([*cmd, "--workers", str(workers)], PROJECT)
+        cmd = [sys.executable, "-m", "autograder", "grade", str(class_dir), "--workers", str(workers)]
+        batch_s, batch_peak, proc = measure([*cmd, "--out", str(work / "out")], PROJECT)
         if proc.returncode != 0:
             print(proc.stdout, proc.stderr)
             return 1
@@ -190,29 +206,44 @@ def main(
         extra = [r["extra_data"] for r in results.values()]
         student = sum(e["student_seconds"] for e in extra)
         overhead = [e["sandbox_seconds"] - e["student_seconds"] for e in extra]
+        tf_s, _, _ = measure([sys.executable, "-c", "import tensorflow"], PROJECT)
+        limit = student / (os.cpu_count() or 1) + tf_s
+        timings = {"batch grader": (batch_s, batch_peak)}
+        scores = {"batch grader": _scores_of(work / "out")}
+        if dask:
+            took, peak, proc = measure([*cmd, "--out", str(work / "out-dask"), "--dask", dask], PROJECT)
+            timings[f"batch on --dask {dask}"] = (took, peak)
+            scores[f"batch on --dask {dask}"] = _scores_of(work / "out-dask") if proc.returncode == 0 else {}
+        if not skip_nbgrader:
+            for label, stock in (("nbgrader, course config", False), ("nbgrader, stock", True)):
+                seconds, peak, graded = nbgrader_run(work, class_dir, list(assignments), stock=stock)
+                timings[label], scores[label] = (sum(seconds.values()), peak), graded
+                if stock:
+                    nb_seconds = seconds
+        else:
+            nb_seconds = {}
+        stock_s = timings.get("nbgrader, stock", (0.0, 0))[0]
+        print(f"the student code's own compute: {student:.1f} s in all; TensorFlow import {tf_s:.1f} s")
+        print(f"this machine's limit: {student:.1f} s / {os.cpu_count()} cores + {tf_s:.1f} s = {limit:.1f} s")
+        for label, (took, peak) in timings.items():
+            ratio = f"{stock_s / took:5.1f}x stock" if stock_s else ""
+            print(
+                f"{label + ':':26s} {took:7.1f} s wall, {took / n:5.2f} s/submission, peak {peak / gib:.2f} GiB, "
+                f"{took / limit:4.2f}x the limit {ratio}"
+            )
         print(
-            f"batch grader:        {batch_s:7.1f} s wall, {batch_s / n:5.2f} s/submission, peak {batch_peak / gib:.2f} GiB"
-        )
-        print(
-            f"  overhead beyond the student's compute, per submission (in the sandbox): "
+            f"  batch overhead beyond the student's compute, per submission (in the sandbox): "
             f"mean {sum(overhead) / len(overhead):.2f} s, max {max(overhead):.2f} s"
         )
-        print(f"  the student code's own compute (both graders run it): {student:.1f} s in all")
-
-        agree, nb_seconds = True, {}
-        if not skip_nbgrader:
-            nb_seconds, nb_peak, nb_scores = nbgrader_run(work, class_dir, list(assignments))
-            nb_s = sum(nb_seconds.values())
-            print(
-                f"nbgrader autograde:  {nb_s:7.1f} s wall, {nb_s / n:5.2f} s/submission, peak {nb_peak / gib:.2f} GiB"
-            )
-            print(f"ratio:               {nb_s / batch_s:7.1f}x faster")
-            differ = [k for k, v in nb_scores.items() if v is None or abs(v - results[k]["score"]) > 1e-9]
-            agree = not differ
-            print("same scores:        ", "yes" if agree else f"NO, they differ for {differ}")
+        reference = scores["batch grader"]
+        differ = {
+            label: [k for k in reference if got.get(k) is None or abs(got[k] - reference[k]) > 1e-9]
+            for label, got in scores.items()
+        }
+        agree = not any(differ.values())
+        print("same scores:", "yes, every front end" if agree else f"NO: {({k: v for k, v in differ.items() if v})}")
         print_per_assignment(results, nb_seconds, students)
 
-        tf_s, _, _ = measure([sys.executable, "-c", "import tensorflow"], PROJECT)
         first = ASSIGNMENTS[assignments[0]]
         notebook = class_dir / "s000" / first.name / first.notebook
         check_cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission"]

@@ -99,7 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="benchmark the batch grader against nbgrader autograde")
     bench.add_argument("--students", type=_positive, default=_default(bench_module.main, "students"))
     bench.add_argument("--workers", type=_positive, default=_default(bench_module.main, "workers"))
-    bench.add_argument("--skip-nbgrader", action="store_true", help="time the batch grader only")
+    bench.add_argument("--skip-nbgrader", action="store_true", help="leave out both nbgrader runs")
+    bench.add_argument(
+        "--dask", default=_default(bench_module.main, "dask"), help="dask cluster to time too (default local:2)"
+    )
+    bench.add_argument("--skip-dask", action="store_true", help="leave out the dask run")
     bench.add_argument(
         "--assignments", nargs="+", default=list(_default(bench_module.main, "assignments")), help="default: all"
     )
@@ -170,6 +174,7 @@ def _run(args) -> int:
             workers=args.workers,
             skip_nbgrader=args.skip_nbgrader,
             assignments=tuple(args.assignments),
+            dask=None if args.skip_dask else args.dask,
         )
     return 1
 
