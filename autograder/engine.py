@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import multiprocessing
+import re
 import threading
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -21,6 +22,23 @@ from .forkserver import ForkServer
 from .results import NotebookResult, all_failed
 from .sandbox import GraderError, Limits
 from .spec import Check
+
+_CELL_FRAME = re.compile(r'File "<ipython-input-[^>]*>", line (\d+)')
+
+
+def cell_error_summary(error: str) -> str:
+    """One line for a failed cell: the error, and the cell's line that raised it.
+
+    >>> cell_error_summary('  File "<ipython-input-1-2f4b>", line 2, in <module>\\n    y = x + 1\\nNameError: x')
+    'NameError: x (line 2: y = x + 1)'
+    """
+    lines = error.splitlines()
+    frames = [(m.group(1), i) for i, line in enumerate(lines) if (m := _CELL_FRAME.search(line))]
+    if not frames:
+        return lines[-1] if lines else error
+    number, at = frames[-1]
+    code = lines[at + 1].strip() if at + 1 < len(lines) - 1 else ""
+    return f"{lines[-1]} (line {number}" + (f": {code})" if code else ")")
 
 
 class Grader:
@@ -168,7 +186,7 @@ class Grader:
         failing = [(i, c.error) for i, c in sorted(run.cells.items()) if c.error]
         for index, error in failing:
             number, total = numbers.get(index, (index, len(numbers)))
-            notes.append(f"Code cell {number} of {total} raised an error: {error.splitlines()[-1]}")
+            notes.append(f"Code cell {number} of {total}: {cell_error_summary(error)}")
         return NotebookResult(
             student,
             assignment.name,

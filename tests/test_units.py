@@ -99,3 +99,13 @@ def test_grader_lines_in_a_students_cell_become_pass():
 
     source = "import numpy as np\nfrom autograder.inline import check\nif True:\n    check('conv2d_manual', f)\ncheck(x)"
     assert without_grader_lines(source) == "import numpy as np\npass\nif True:\n    pass\ncheck(x)"
+
+
+def test_a_failed_cell_is_summed_up_with_its_line():
+    import doctest
+
+    from autograder import engine
+
+    assert doctest.testmod(engine).failed == 0
+    error = '  File "<ipython-input-1-08bd>", line 1\n    def broken(:\n               ^\nSyntaxError: invalid syntax'
+    assert engine.cell_error_summary(error) == "SyntaxError: invalid syntax (line 1: def broken(:)"
