@@ -16,7 +16,38 @@ from .course import ASSIGNMENTS
 from .scoring import compute_references
 
 PROJECT = Path(__file__).resolve().parent.parent
-_LEFT_OUT = {"hidden", "nbgrader_plugin.py", "gradescope.py", "bench.py", "student_copy.py"}
+SHIPPED_MODULES = (
+    "__init__",
+    "__main__",
+    "adapters",
+    "answers",
+    "batch",
+    "calls",
+    "cli",
+    "compare",
+    "conftest",
+    "course",
+    "engine",
+    "inline",
+    "misconceptions",
+    "notebook",
+    "plain",
+    "preload",
+    "quiet",
+    "report_text",
+    "reports",
+    "results",
+    "sandbox",
+    "scoring",
+    "spec",
+    "test_notebooks",
+)
+"""Modules of ``autograder`` that ship to students: the runtime that executes a
+notebook, scores it with the frozen public references and reports. Everything else
+(references, answer keys, hidden checks, release and distribution tools) stays with
+the instructor."""
+SHIPPED_PACKAGES = ("checks",)
+"""Subpackages that ship whole: the public check declarations."""
 
 STUDENT_README = """# CNN course: student copy
 
@@ -100,8 +131,13 @@ def build(out: str | Path) -> Path:
     if out.exists():
         raise FileExistsError(f"Refusing to overwrite an existing folder. Received: out={str(out)!r}")
     shutil.copytree(PROJECT / "assignments", out / "assignments")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", *_LEFT_OUT)
-    shutil.copytree(PROJECT / "autograder", out / "autograder", ignore=ignore)
+    package = PROJECT / "autograder"
+    (out / "autograder").mkdir(parents=True)
+    for module in SHIPPED_MODULES:
+        shutil.copy(package / f"{module}.py", out / "autograder" / f"{module}.py")
+    for sub in SHIPPED_PACKAGES:
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(package / sub, out / "autograder" / sub, ignore=ignore)
     shutil.copy(PROJECT / "pyproject.toml", out / "pyproject.toml")
     (out / "README.md").write_text(STUDENT_README)
     (out / "autograder" / FROZEN.name).write_bytes(plain.dumps(public_references()))

@@ -20,8 +20,38 @@ ROOT = Path(__file__).resolve().parent.parent
 ALICE = ROOT / "tests" / "sample_class" / "alice" / "01_conv_basics" / "conv_basics.ipynb"
 
 
-def test_the_student_copy_has_no_solution_hidden_check_or_hidden_input(tmp_path):
-    copy = student_copy.build(tmp_path / "copy")
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory) -> Path:
+    return student_copy.build(tmp_path_factory.mktemp("student") / "copy")
+
+
+def _without_pythonpath() -> dict:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
+def test_the_student_copy_ships_only_the_allowed_modules(copy):
+    shipped = {p.relative_to(copy / "autograder").as_posix() for p in (copy / "autograder").rglob("*.py")}
+    allowed = {f"{m}.py" for m in student_copy.SHIPPED_MODULES}
+    assert {s for s in shipped if "/" not in s} == allowed
+    assert {s.split("/")[0] for s in shipped if "/" in s} == set(student_copy.SHIPPED_PACKAGES)
+    assert not (copy / "autograder" / "synth.py").exists()
+
+
+def test_the_student_copy_cli_offers_no_instructor_command(copy):
+    # cwd comes first on sys.path for -m, so the copy's package is the one imported
+    # even though the instructor's package is installed in this environment.
+    cmd = [sys.executable, "-m", "autograder", "--help"]
+    proc = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env=_without_pythonpath(), timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "self-check" in proc.stdout
+    for command in ("student-copy", "gradescope-bundle", "gradescope-run", "bench"):
+        assert command not in proc.stdout, proc.stdout
+    where = [sys.executable, "-c", "import autograder; print(autograder.__file__)"]
+    origin = subprocess.run(where, cwd=copy, capture_output=True, text=True, env=_without_pythonpath(), timeout=60)
+    assert Path(origin.stdout.strip()).resolve() == (copy / "autograder" / "__init__.py").resolve()
+
+
+def test_the_student_copy_has_no_solution_hidden_check_or_hidden_input(copy):
     assert not (copy / "autograder" / "hidden").exists()
     assert not (copy / "solutions").exists()
     secrets = student_copy.secret_lines()
@@ -39,9 +69,8 @@ def test_the_leak_search_finds_a_planted_solution_line(tmp_path):
     assert student_copy.leaks(tmp_path, secrets)
 
 
-def test_the_student_copy_self_checks_with_public_checks_only(tmp_path):
-    copy = student_copy.build(tmp_path / "copy")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+def test_the_student_copy_self_checks_with_public_checks_only(copy):
+    env = _without_pythonpath()
     cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission", str(ALICE)]
     proc = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env=env, timeout=600)
     public = sum(c.points for c in ASSIGNMENTS["01_conv_basics"].checks(hidden=False))
