@@ -1,17 +1,16 @@
 """The student copy of the course: release notebooks, the public checks with their
 references precomputed, and the self-check runtime. It holds no solution code, no
-hidden check, no hidden input and no reference that is itself an answer; ``build``
-proves it by searching the copy for every solution region's and hidden module's
-lines."""
+hidden check, no hidden input and no code that computes an answer (references,
+simulated mistakes, geometry: the answer keys stay in ``autograder.keys``); ``build``
+ships an allow-list of modules and then proves it with ``autograder.leaks``."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
-from . import plain
-from .answers import FROZEN
+from . import leaks, plain
+from .answers import FROZEN, derived_inputs
 from .course import ASSIGNMENTS
 from .scoring import compute_references
 
@@ -65,52 +64,6 @@ same functions on other inputs.
 """
 
 
-def _marked_lines(source: str, begin: str, end: str) -> list[str]:
-    lines, inside = [], False
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            lines.append(line.strip())
-    return lines
-
-
-def secret_lines(solutions: Path = PROJECT / "solutions") -> set[str]:
-    """Lines inside solution and hidden-test regions of the source notebooks, and
-    lines of the hidden checks and answers, that do not also appear in public places
-    (prose, examples, the public modules)."""
-    secret, public = set(), set()
-    for path in (PROJECT / "autograder" / "hidden").rglob("*.py"):
-        secret |= {line.strip() for line in path.read_text().splitlines()}
-    for path in (PROJECT / "autograder").rglob("*.py"):
-        if "hidden" not in path.relative_to(PROJECT / "autograder").parts:
-            public |= {line.strip() for line in path.read_text().splitlines()}
-    for path in solutions.rglob("*.ipynb"):
-        for cell in json.loads(path.read_text())["cells"]:
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            inside = set(_marked_lines(source, "BEGIN SOLUTION", "END SOLUTION"))
-            inside |= set(_marked_lines(source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"))
-            secret |= inside
-            public |= {line.strip() for line in source.splitlines()} - inside
-    return {line for line in secret - public if len(line) >= 12}
-
-
-def leaks(folder: Path, secrets: set[str]) -> list[str]:
-    """Files under ``folder`` that contain a secret line, with the line."""
-    found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        try:
-            text = path.read_text()
-        except UnicodeDecodeError:
-            continue
-        stripped = {line.strip() for line in text.replace("\\n", "\n").splitlines()}
-        for line in sorted(secrets & stripped):
-            found.append(f"{path.relative_to(folder)}: {line}")
-    return found
-
-
 def public_references() -> dict[str, dict]:
     """Every public check's reference, computed here (with Keras and the answers)."""
     references = {}
@@ -125,7 +78,7 @@ def build(out: str | Path) -> Path:
 
     Raises:
         FileExistsError: when ``out`` exists.
-        RuntimeError: listing solution or hidden-test lines found in the copy.
+        RuntimeError: listing the answer code found in the copy (which is then removed).
     """
     out = Path(out)
     if out.exists():
@@ -140,9 +93,11 @@ def build(out: str | Path) -> Path:
         shutil.copytree(package / sub, out / "autograder" / sub, ignore=ignore)
     shutil.copy(PROJECT / "pyproject.toml", out / "pyproject.toml")
     (out / "README.md").write_text(STUDENT_README)
-    (out / "autograder" / FROZEN.name).write_bytes(plain.dumps(public_references()))
-    found = leaks(out, secret_lines())
+    references = public_references()
+    frozen = {"references": references, "inputs": derived_inputs(list(references))}
+    (out / "autograder" / FROZEN.name).write_bytes(plain.dumps(frozen))
+    found = leaks.find(out, references)
     if found:
         shutil.rmtree(out)
-        raise RuntimeError("The student copy would leak solution lines:\n" + "\n".join(found[:20]))
+        raise RuntimeError("The student copy would leak answer code:\n" + "\n".join(map(str, found[:20])))
     return out

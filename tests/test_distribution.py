@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import gradescope, student_copy
+from autograder import gradescope, leaks, plain, student_copy
+from autograder.compare import equal
 from autograder.course import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,22 +53,157 @@ def test_the_student_copy_cli_offers_no_instructor_command(copy):
     assert Path(origin.stdout.strip()).resolve() == (copy / "autograder" / "__init__.py").resolve()
 
 
+def _frozen_references(copy: Path) -> dict:
+    return plain.loads((copy / "autograder" / "frozen_references.bin").read_bytes())["references"]
+
+
 def test_the_student_copy_has_no_solution_hidden_check_or_hidden_input(copy):
     assert not (copy / "autograder" / "hidden").exists()
+    assert not (copy / "autograder" / "keys").exists()
     assert not (copy / "solutions").exists()
-    secrets = student_copy.secret_lines()
-    assert len(secrets) > 20
-    assert student_copy.leaks(copy, secrets) == []
+    assert leaks.find(copy, _frozen_references(copy)) == []
     from autograder.hidden import DEFAULT_SECRET
 
     assert not any(DEFAULT_SECRET in p.read_text() for p in copy.rglob("*") if p.suffix in {".py", ".md", ".ipynb"})
-    assert (copy / "autograder" / "frozen_references.bin").exists()
 
 
-def test_the_leak_search_finds_a_planted_solution_line(tmp_path):
-    secrets = student_copy.secret_lines()
-    (tmp_path / "notes.py").write_text(sorted(secrets)[0] + "\n")
-    assert student_copy.leaks(tmp_path, secrets)
+def test_the_frozen_references_equal_the_live_ones(copy):
+    frozen = _frozen_references(copy)
+    live = student_copy.public_references()
+    assert frozen.keys() == live.keys()
+    for name, reference in live.items():
+        assert equal(plain.to_plain(reference), frozen[name]) is None, name
+
+
+# What the public check modules shipped before the answer keys moved out (commit 67522da).
+PLANTED = {
+    "checks/filters.py": [
+        (
+            "channels_first_reference",
+            """
+def _widen(array):
+    return array.astype(np.int64) if array.dtype.kind in "iu" and array.dtype.itemsize < 8 else array
+
+
+def channels_first_reference(feature_maps):
+    return _widen(np.moveaxis(np.asarray(feature_maps), -1, -3).copy())
+""",
+        ),
+        (
+            "same_padding",
+            """
+def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+""",
+        ),
+    ],
+    "checks/edge_detection.py": [
+        (
+            "cross_correlate",
+            """
+def windows(X, kernel_shape):
+    return np.lib.stride_tricks.sliding_window_view(np.asarray(X, dtype=np.float64), tuple(kernel_shape), axis=(1, 2))
+
+
+def cross_correlate(X, kernel):
+    kernel = np.asarray(kernel, dtype=np.float64)
+    return np.einsum("nijuv,uv->nij", windows(X, kernel.shape), kernel)
+""",
+        )
+    ],
+    "checks/pooling.py": [
+        (
+            "_same_pads",
+            """
+def _pair(value):
+    if np.ndim(value) == 0:
+        return int(value), int(value)
+    a, b = value
+    return int(a), int(b)
+
+
+def _same_pads(size, pool, stride, extra_first=False):
+    out = -(-size // stride)
+    total = max((out - 1) * stride + pool - size, 0)
+    small, big = total // 2, total - total // 2
+    return (big, small) if extra_first else (small, big)
+""",
+        ),
+        (
+            "_geometry",
+            """
+def _geometry(x, pool_size, strides, padding, extra_first=False):
+    _, h, w, _ = np.shape(x)
+    ph, pw = _pair(pool_size)
+    sh, sw = _pair(pool_size if strides is None else strides)
+    if padding == "same":
+        pads = (_same_pads(h, ph, sh, extra_first), _same_pads(w, pw, sw, extra_first))
+        out = (-(-h // sh), -(-w // sw))
+    else:
+        pads = ((0, 0), (0, 0))
+        out = ((h - ph) // sh + 1, (w - pw) // sw + 1)
+    return (ph, pw), (sh, sw), pads, out
+""",
+        ),
+    ],
+    "checks/cnn_models.py": [
+        (
+            "_cascade_no_plus_one",
+            """
+def _pair(value):
+    if np.ndim(value) == 0:
+        return int(value), int(value)
+    a, b = value
+    return int(a), int(b)
+
+
+def _cascade_no_plus_one(input_shape, filters_per_layer, kernel_size=3):
+    kh, kw = _pair(kernel_size)
+    n, h, w, _ = (int(d) for d in input_shape)
+    shapes = []
+    for filters in filters_per_layer:
+        h, w = h - kh, w - kw
+        shapes.append((n, h, w, int(filters)))
+    return shapes
+""",
+        )
+    ],
+}
+
+
+def _lines_of(source: str, name: str) -> range:
+    start = source.index(f"def {name}(")
+    first = source[:start].count("\n") + 1
+    return range(first, first + source[start:].split("\n\n\n")[0].count("\n") + 1)
+
+
+def test_the_leak_search_finds_answer_code_planted_in_a_shipped_module(copy, tmp_path):
+    planted = shutil.copytree(copy, tmp_path / "copy")
+    where: dict[str, tuple[str, range]] = {}
+    for module, snippets in PLANTED.items():
+        path = planted / "autograder" / module
+        for name, snippet in snippets:
+            before = path.read_text()
+            path.write_text(before + "\n" + snippet)
+            where[name] = (module, _lines_of(before + "\n" + snippet, name))
+    shutil.copy(ROOT / "autograder" / "references.py", planted / "autograder" / "references.py")
+    where["conv2d_single"] = (
+        "references.py",
+        _lines_of((ROOT / "autograder" / "references.py").read_text(), "conv2d_single"),
+    )
+    # Without the instructor-only modules among the sources: what was found is found
+    # because it computes (or is code of) an answer, not because it was moved from there.
+    found = leaks.find(planted, _frozen_references(copy), instructor=False)
+    for name, (module, lines) in where.items():
+        at_line = (re.fullmatch(rf"autograder/{re.escape(module)}:(\d+)", leak.where) for leak in found)
+        hits = [
+            leak
+            for leak, m in zip(found, at_line)
+            if leak.where.endswith(f"{module}::{name}") or m and int(m[1]) in lines
+        ]
+        assert hits, f"{name} planted in {module} was not found; found: {[str(x) for x in found]}"
 
 
 def test_the_student_copy_self_checks_with_public_checks_only(copy):
