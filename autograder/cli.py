@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
         b = commands.add_parser("gradescope-bundle", help="build a Gradescope autograder zip for one assignment")
         b.add_argument("assignment")
         b.add_argument("--out", required=True, help="zip file to write")
+        b.add_argument(
+            "--allow-default-secret",
+            action="store_true",
+            help="build even though AUTOGRADER_SECRET is unset or the public default (hidden inputs then guessable)",
+        )
 
         r = commands.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
         r.add_argument("assignment")
@@ -150,7 +155,7 @@ def _run(args) -> int:
     if args.command == "gradescope-bundle":
         from . import gradescope
 
-        print(gradescope.bundle(args.assignment, args.out))
+        print(gradescope.bundle(args.assignment, args.out, allow_default_secret=args.allow_default_secret))
         return 0
     if args.command == "gradescope-run":
         from . import gradescope

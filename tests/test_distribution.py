@@ -17,6 +17,7 @@ import pytest
 from autograder import gradescope, leaks, plain, student_copy
 from autograder.compare import equal
 from autograder.course import ASSIGNMENTS
+from autograder.hidden import DEFAULT_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 ALICE = ROOT / "tests" / "sample_class" / "alice" / "01_conv_basics" / "conv_basics.ipynb"
@@ -62,8 +63,6 @@ def test_the_student_copy_has_no_solution_hidden_check_or_hidden_input(copy):
     assert not (copy / "autograder" / "keys").exists()
     assert not (copy / "solutions").exists()
     assert leaks.find(copy, _frozen_references(copy)) == []
-    from autograder.hidden import DEFAULT_SECRET
-
     assert not any(DEFAULT_SECRET in p.read_text() for p in copy.rglob("*") if p.suffix in {".py", ".md", ".ipynb"})
 
 
@@ -215,24 +214,64 @@ def test_the_student_copy_self_checks_with_public_checks_only(copy):
     assert proc.returncode == 0
 
 
+def test_bundling_without_the_course_secret_fails_naming_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("AUTOGRADER_SECRET", raising=False)
+    with pytest.raises(ValueError, match="AUTOGRADER_SECRET is not set"):
+        gradescope.bundle("01_conv_basics", tmp_path / "bundle.zip")
+    monkeypatch.setenv("AUTOGRADER_SECRET", DEFAULT_SECRET)
+    with pytest.raises(ValueError, match="AUTOGRADER_SECRET is the public default"):
+        gradescope.bundle("01_conv_basics", tmp_path / "bundle.zip")
+    assert not (tmp_path / "bundle.zip").exists()
+    cmd = [sys.executable, "-m", "autograder", "gradescope-bundle", "01_conv_basics", "--out", str(tmp_path / "b.zip")]
+    env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_SECRET"}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "AUTOGRADER_SECRET" in proc.stderr, proc.stderr[-2000:]
+    assert gradescope.bundle("01_conv_basics", tmp_path / "b.zip", allow_default_secret=True).exists()
+
+
+def _hidden_inputs_digest(assignment: str, secret: str) -> str:
+    """The batch grader's hidden inputs under ``secret``, computed in a fresh process."""
+    code = (
+        "from autograder import gradescope; from autograder.course import ASSIGNMENTS; "
+        f"print(gradescope.hidden_inputs_digest(ASSIGNMENTS[{assignment!r}].checks()))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AUTOGRADER_SECRET": secret}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout.strip()
+
+
 @pytest.mark.parametrize("assignment", ["01_conv_basics"])
-def test_the_gradescope_bundle_grades_a_submission(tmp_path, assignment):
+def test_the_gradescope_bundle_grades_a_submission_with_the_course_secret(tmp_path, assignment, monkeypatch):
+    secret = "a private secret for this term"
+    monkeypatch.setenv("AUTOGRADER_SECRET", secret)
     bundle = gradescope.bundle(assignment, tmp_path / "bundle.zip")
     root = tmp_path / "autograder"
     with zipfile.ZipFile(bundle) as z:
         names = z.namelist()
-        assert {"setup.sh", "run_autograder", "pyproject.toml"} <= set(names)
+        assert {"setup.sh", "run_autograder", "pyproject.toml", gradescope.SECRET_FILE} <= set(names)
         assert "autograder/hidden/conv_basics.py" in names
         assert (z.getinfo("run_autograder").external_attr >> 16) & 0o111
+        assert (z.getinfo(gradescope.SECRET_FILE).external_attr >> 16) & 0o077 == 0
+        assert z.read(gradescope.SECRET_FILE).decode() == secret
         z.extractall(root / "source")
     (root / "run_autograder").write_text((root / "source" / "run_autograder").read_text())
     (root / "submission").mkdir()
     shutil.copy(ALICE, root / "submission" / ALICE.name)
     (root / "submission_metadata.json").write_text(json.dumps({"users": [{"email": "alice@example.org"}]}))
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    # The run must take the secret from the bundle, not from its environment.
+    env = {
+        **os.environ,
+        "AUTOGRADER_SECRET": "another value",
+        "AUTOGRADER_ROOT": str(root),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
     proc = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == results["max_score"] == sum(c.points for c in ASSIGNMENTS[assignment].checks())
     assert {"name", "score", "max_score", "status", "output", "visibility", "tags"} <= set(results["tests"][0])
     assert results["extra_data"]["student"] == "alice@example.org"
+    digest = results["extra_data"]["hidden_inputs_sha256"]
+    assert digest == _hidden_inputs_digest(assignment, secret)
+    assert digest != _hidden_inputs_digest(assignment, DEFAULT_SECRET)
