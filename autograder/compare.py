@@ -18,6 +18,30 @@ ATOL = 1e-5
 RTOL = 1e-4
 
 
+def _numeric(value: Any) -> bool:
+    if value is None or isinstance(value, (bool, int, float, np.bool_, np.number)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biuf"
+    if isinstance(value, (list, tuple)):
+        return all(_numeric(v) for v in value)
+    return False
+
+
+def describe_answer(value: Any) -> str:
+    """A student's answer for feedback: numbers, numeric arrays and lists of them as
+    ``plain.describe`` shows them; anything else (a string, a dict, ...) by its type and
+    size only, never its content, which could carry what the student's code saw."""
+    if _numeric(value):
+        return describe(value)
+    kind = type(value).__name__
+    if isinstance(value, str):
+        return f"a {kind} of {len(value)} characters"
+    if isinstance(value, (list, tuple, dict)):
+        return f"a {kind} of {len(value)} items"
+    return f"an object of type {kind}"
+
+
 def _first_difference(expected: np.ndarray, actual: np.ndarray, bad: np.ndarray) -> str:
     index = tuple(int(i) for i in np.argwhere(bad)[0])
     where = f"[{', '.join(map(str, index))}]" if index else ""
@@ -34,9 +58,9 @@ def allclose(expected: Any, actual: Any, atol: float = ATOL, rtol: float = RTOL)
     try:
         act = np.asarray(actual, dtype=np.float64)
     except (TypeError, ValueError):
-        return f"expected {describe(np.asarray(expected))}, got {describe(actual)}"
+        return f"expected {describe(np.asarray(expected))}, got {describe_answer(actual)}"
     if isinstance(actual, (list, dict, str)) or actual is None:
-        return f"expected an array of shape {exp.shape}, got {describe(actual)}"
+        return f"expected an array of shape {exp.shape}, got {describe_answer(actual)}"
     if act.shape != exp.shape:
         return f"expected shape {exp.shape}, got shape {act.shape}"
     scale = max(1.0, float(np.max(np.abs(exp)))) if exp.size else 1.0
@@ -57,15 +81,15 @@ def equal(expected: Any, actual: Any) -> str | None:
         return allclose(expected, actual, atol=0.0, rtol=0.0)
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
-            return f"expected {describe(expected)}, got {describe(actual)}"
+            return f"expected {describe(expected)}, got {describe_answer(actual)}"
         for i, (e, a) in enumerate(zip(expected, actual)):
             reason = equal(e, a)
             if reason:
-                return f"expected {describe(expected)}, got {describe(actual)} (item {i} differs)"
+                return f"expected {describe(expected)}, got {describe_answer(actual)} (item {i} differs)"
         return None
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or set(actual) != set(expected):
-            return f"expected {describe(expected)}, got {describe(actual)}"
+            return f"expected {describe(expected)}, got {describe_answer(actual)}"
         for key in expected:
             reason = equal(expected[key], actual[key])
             if reason:
@@ -78,4 +102,4 @@ def equal(expected: Any, actual: Any) -> str | None:
         ok = expected == actual
     else:
         ok = type(expected) is type(actual) and expected == actual
-    return None if ok else f"expected {describe(expected)}, got {describe(actual)}"
+    return None if ok else f"expected {describe(expected)}, got {describe_answer(actual)}"

@@ -16,7 +16,7 @@ import functools
 import numpy as np
 
 from ..answers import answer
-from ..compare import equal
+from ..compare import describe_answer, equal
 from ..spec import Check
 
 # ----------------------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def _is_summary(value) -> bool:
 def compare_layers(expected, actual) -> str | None:
     """The layers (activations aside), in call order: same classes, parameter counts and output shapes."""
     if not _is_summary(actual):
-        return f"expected a model summary, got {actual!r:.120}"
+        return f"expected a model summary, got {describe_answer(actual)}"
     want, got = _core_layers(expected), _core_layers(actual)
     names_want, names_got = [x[0] for x in want], [x[0] for x in got]
     if names_want != names_got:
@@ -114,7 +114,7 @@ def compare_layers(expected, actual) -> str | None:
 def compare_total_params(expected, actual) -> str | None:
     """Same total parameter count (``model.count_params()``)."""
     if not isinstance(actual, dict) or not isinstance(actual.get("total_params"), int):
-        return f"expected a model summary, got {actual!r:.120}"
+        return f"expected a model summary, got {describe_answer(actual)}"
     if expected["total_params"] != actual["total_params"]:
         return f"expected {expected['total_params']:,} parameters in total, got {actual['total_params']:,}"
     return None
@@ -262,17 +262,17 @@ def judge_comparison(rules, actual) -> str | None:
     """Keys present; parameter counts positive ints with cnn < mlp; accuracies in [0, 1]
     and within the rules' bars."""
     if not isinstance(actual, dict):
-        return f"expected a dict with keys {', '.join(KEYS)}, got {actual!r:.120}"
+        return f"expected a dict with keys {', '.join(KEYS)}, got {describe_answer(actual)}"
     missing = [k for k in KEYS if k not in actual]
     if missing:
         return f"the dict has no key(s) {', '.join(repr(k) for k in missing)}; it must have {', '.join(KEYS)}"
     for key in ("mlp_params", "cnn_params"):
         if not _is_count(actual[key]):
-            return f"{key} must be a positive int (model.count_params()), got {actual[key]!r}"
+            return f"{key} must be a positive int (model.count_params()), got {describe_answer(actual[key])}"
     for key in ("mlp_accuracy", "cnn_accuracy"):
         value = actual[key]
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
-            return f"{key} must be a number in [0, 1] (a fraction, not a percentage), got {value!r}"
+            return f"{key} must be a number in [0, 1] (a fraction, not a percentage), got {describe_answer(value)}"
     if not actual["cnn_params"] < actual["mlp_params"]:
         return (
             f"the CNN should need fewer parameters than the MLP: cnn_params {actual['cnn_params']:,} "
