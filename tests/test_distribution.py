@@ -205,12 +205,14 @@ def test_the_leak_search_finds_answer_code_planted_in_a_shipped_module(copy, tmp
         assert hits, f"{name} planted in {module} was not found; found: {[str(x) for x in found]}"
 
 
-def test_the_student_copy_self_checks_with_public_checks_only(copy):
+@pytest.mark.parametrize("assignment", ["01_conv_basics", "05_edge_detection"])  # 05: frozen learn_kernel targets
+def test_the_student_copy_self_checks_with_public_checks_only(copy, assignment):
+    notebook = ALICE.parent.parent / assignment / ASSIGNMENTS[assignment].notebook
     env = _without_pythonpath()
-    cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission", str(ALICE)]
+    cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission", str(notebook)]
     proc = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env=env, timeout=600)
-    public = sum(c.points for c in ASSIGNMENTS["01_conv_basics"].checks(hidden=False))
-    assert f"{ALICE}: {public:g} / {public:g} points" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
+    public = sum(c.points for c in ASSIGNMENTS[assignment].checks(hidden=False))
+    assert f"{notebook}: {public:g} / {public:g} points" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert proc.returncode == 0
 
 
