@@ -23,12 +23,24 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_here, "gradebook.db")
 
 # Deleted or metadata-stripped test cells are put back from the gradebook.
 c.OverwriteCells.add_missing_cells = True
+# nbgrader's DeduplicateIds leaves empty metadata on a copy-pasted cell, on which
+# add_missing_cells fails and the submission goes ungraded; the course's version
+# drops the extra copy of a test cell instead.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "autograder.nbgrader_plugin.DeduplicateGradeIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # Autograde runs the notebook in the course's sandbox instead of the student's own
 # kernel (where the checks could be patched and a dead kernel fails the whole
 # submission); the test cells' outputs then carry the sandbox's points. To run the
 # notebook in a kernel as stock nbgrader does, put "nbgrader.preprocessors.Execute"
-# back in place of SandboxAutograde.
+# back in place of SandboxAutograde. Hidden checks show their names and marks only
+# until grades are published: then set c.SandboxAutograde.show_hidden = True and
+# autograde again (or pass --SandboxAutograde.show_hidden=True).
 c.Autograde.autograde_preprocessors = [
     "autograder.nbgrader_plugin.SandboxAutograde",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

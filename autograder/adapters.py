@@ -5,17 +5,13 @@ each adapter is called as ``adapter(student_object, *args, **kwargs)``.
 The model adapters (04_cnn_models) build the student's model, call it on a probe
 batch while recording which layers run, in CALL order (so the order in which a
 subclassed model creates its layers does not matter), and set seeded weights by
-kernel shape. The same adapters applied to a reference builder, in the trusted
+kernel shape. They know nothing of the network a student must build. The same adapters applied to a reference builder, in the trusted
 process, give the expected answers.
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-SEED_CONV_FILTERS = (32, 64)
-SEED_KERNEL_SIZE = 5
-SEED_DENSE_UNITS = 64
 
 
 def _keras():
@@ -31,30 +27,10 @@ def _keras():
 # 04_cnn_models: building, tracing and weighting a model
 
 
-def seed_cnn_weight_shapes(input_shape, n_classes) -> list[tuple[int, ...]]:
-    """Shapes of the seed 003 network's weights in canonical order: conv1 kernel, bias,
-    conv2 kernel, bias, dense1 kernel, bias, dense2 kernel, bias."""
-    h, w, c = (int(d) for d in input_shape)
-    k = SEED_KERNEL_SIZE
-    f1, f2 = SEED_CONV_FILTERS
-    h2, w2 = ((h - k + 1) // 2 - k + 1) // 2, ((w - k + 1) // 2 - k + 1) // 2
-    units, n = SEED_DENSE_UNITS, int(n_classes)
-    return [(k, k, c, f1), (f1,), (k, k, f1, f2), (f2,), (h2 * w2 * f2, units), (units,), (units, n), (n,)]
-
-
-def seeded_weights_and_probe(input_shape, n_classes, weights_seed) -> tuple[list[np.ndarray], np.ndarray]:
-    """The canonical weights (He-scaled kernels, non-zero biases) and a probe batch of
-    2 images in [0, 1), all float32, drawn from ``weights_seed``."""
+def _probe(input_shape, weights_seed) -> np.ndarray:
+    """A batch of 2 images in [0, 1) of ``input_shape`` (H, W, C), float32, drawn from ``weights_seed``."""
     rng = np.random.default_rng(int(weights_seed))
-    weights = []
-    for shape in seed_cnn_weight_shapes(input_shape, n_classes):
-        if len(shape) > 1:
-            fan_in = int(np.prod(shape[:-1]))
-            weights.append(rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape).astype(np.float32))
-        else:
-            weights.append(rng.normal(0.0, 0.1, size=shape).astype(np.float32))
-    probe = rng.uniform(0.0, 1.0, size=(2, *(int(d) for d in input_shape))).astype(np.float32)
-    return weights, probe
+    return rng.uniform(0.0, 1.0, size=(2, *(int(d) for d in input_shape))).astype(np.float32)
 
 
 def _make_model(obj, input_shape, n_classes):
@@ -135,45 +111,40 @@ def model_kind(obj, input_shape, n_classes) -> str:
     return _kind(_make_model(obj, input_shape, n_classes))
 
 
-def _set_weights_by_shape(calls, weights) -> None:
-    """Give each called layer the canonical kernel of its own kernel's shape, and the
-    bias that goes with that kernel."""
-    kernels = {tuple(weights[i].shape): i for i in range(0, len(weights), 2)}
+def _set_seeded_weights(calls, weights_seed) -> None:
+    """Give every called layer canonical weights that depend only on ``weights_seed`` and
+    the shape of the layer's kernel (its first weight of two or more dimensions): kernels
+    He-scaled, other weights (biases) small and non-zero, float32. A layer gets the same
+    values in any model that has a layer of its kernel's shape, whatever order the model
+    creates its layers in."""
     done: set[int] = set()
     for layer, _ in calls:
         if id(layer) in done or not layer.weights:
             continue
         done.add(id(layer))
-        found = [tuple(v.shape) for v in layer.weights if len(v.shape) >= 2]
-        if len(found) != 1 or found[0] not in kernels:
-            shapes = [tuple(v.shape) for v in layer.weights]
-            wanted = ", ".join(str(s) for s in kernels) or "none left"
-            raise ValueError(
-                f"the grader cannot set the seed network's weights: layer {layer.name!r} "
-                f"({type(layer).__name__}) has weights of shapes {shapes}, but the kernels still to place "
-                f"have shapes {wanted}"
-            )
-        index = kernels.pop(found[0])
-        values = [weights[index] if len(v.shape) >= 2 else weights[index + 1] for v in layer.weights]
+        shapes = [tuple(int(d) for d in v.shape) for v in layer.weights]
+        key = next((shape for shape in shapes if len(shape) >= 2), shapes[0])
+        values = []
+        for index, shape in enumerate(shapes):
+            rng = np.random.default_rng([int(weights_seed), index, *key])
+            scale = np.sqrt(2.0 / int(np.prod(shape[:-1]))) if len(shape) > 1 else 0.1
+            values.append(rng.normal(0.0, scale, size=shape).astype(np.float32))
         layer.set_weights(values)
-    if kernels:
-        missing = ", ".join(str(s) for s in kernels)
-        raise ValueError(f"the grader cannot set the seed network's weights: no layer has a kernel of shape {missing}")
 
 
 def model_outputs(obj, input_shape, n_classes, weights_seed) -> np.ndarray:
     """The model's outputs on the seeded probe after setting the seeded weights.
 
-    Builds the model (a subclassed one is called once to create its weights), maps the
-    canonical weights to its layers by kernel shape, and calls it on the probe.
+    Builds the model (a subclassed one is called once to create its weights), gives its
+    layers the canonical weights of their kernels' shapes, and calls it on the probe.
 
     Returns:
         (2, n_classes) float32.
     """
-    weights, probe = seeded_weights_and_probe(input_shape, n_classes, weights_seed)
+    probe = _probe(input_shape, weights_seed)
     model = _make_model(obj, input_shape, n_classes)
     model(probe)
     _, calls = _traced_call(model, probe)
-    _set_weights_by_shape(calls, weights)
+    _set_seeded_weights(calls, weights_seed)
     out, _ = _traced_call(model, probe)
     return out

@@ -1,16 +1,20 @@
 """Command line: ``python -m autograder <command>``.
 
 Each command is a plain function elsewhere; this module only parses arguments,
-reading defaults back from those functions so each default is written once.
+reading defaults back from those functions so each default is written once. A
+command is offered only where its module is part of this copy of the package (the
+student copy has no distribution or benchmark tools).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import inspect
 import json
 import sys
+from pathlib import Path
 
 from .sandbox import Limits
 
@@ -49,8 +53,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _present(module: str) -> bool:
+    """True when ``autograder.<module>`` is part of this copy of the package (not found
+    through another copy installed in the same environment)."""
+    spec = importlib.util.find_spec(f"{__package__}.{module}")
+    return spec is not None and spec.origin is not None and Path(spec.origin).parent == Path(__file__).parent
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from . import batch, gradescope
+    from . import batch
 
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -83,30 +94,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_limits(g)
 
-    s = commands.add_parser("student-copy", help="build the student copy: release notebooks, public checks, runtime")
-    s.add_argument("--out", required=True)
+    c = commands.add_parser("self-check", help="check notebooks with the public checks (as pytest autograder does)")
+    c.add_argument("notebooks", nargs="*", help="default: every notebook in assignments/")
+    if _present("student_copy"):
+        s = commands.add_parser(
+            "student-copy", help="build the student copy: release notebooks, public checks, runtime"
+        )
+        s.add_argument("--out", required=True)
+    if _present("gradescope"):
+        from . import gradescope
 
-    b = commands.add_parser("gradescope-bundle", help="build a Gradescope autograder zip for one assignment")
-    b.add_argument("assignment")
-    b.add_argument("--out", required=True, help="zip file to write")
+        b = commands.add_parser("gradescope-bundle", help="build a Gradescope autograder zip for one assignment")
+        b.add_argument("assignment")
+        b.add_argument("--out", required=True, help="zip file to write")
+        b.add_argument(
+            "--allow-default-secret",
+            action="store_true",
+            help="build even though AUTOGRADER_SECRET is unset or the public default (hidden inputs then guessable)",
+        )
 
-    r = commands.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
-    r.add_argument("assignment")
-    r.add_argument("--root", default=_default(gradescope.run, "root"))
+        r = commands.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
+        r.add_argument("assignment")
+        r.add_argument("--root", default=_default(gradescope.run, "root"))
+    if _present("bench"):
+        from . import bench as bench_module
 
-    from . import bench as bench_module
-
-    bench = commands.add_parser("bench", help="benchmark the batch grader against nbgrader autograde")
-    bench.add_argument("--students", type=_positive, default=_default(bench_module.main, "students"))
-    bench.add_argument("--workers", type=_positive, default=_default(bench_module.main, "workers"))
-    bench.add_argument("--skip-nbgrader", action="store_true", help="leave out both nbgrader runs")
-    bench.add_argument(
-        "--dask", default=_default(bench_module.main, "dask"), help="dask cluster to time too (default local:2)"
-    )
-    bench.add_argument("--skip-dask", action="store_true", help="leave out the dask run")
-    bench.add_argument(
-        "--assignments", nargs="+", default=list(_default(bench_module.main, "assignments")), help="default: all"
-    )
+        bench = commands.add_parser("bench", help="benchmark every front end side by side")
+        bench.add_argument("--students", type=_positive, default=_default(bench_module.main, "students"))
+        bench.add_argument("--workers", type=_positive, default=_default(bench_module.main, "workers"))
+        bench.add_argument("--skip-nbgrader", action="store_true", help="leave out both nbgrader runs")
+        bench.add_argument(
+            "--dask", default=_default(bench_module.main, "dask"), help="dask cluster to time too (default local:2)"
+        )
+        bench.add_argument("--skip-dask", action="store_true", help="leave out the dask run")
+        bench.add_argument(
+            "--assignments", nargs="+", default=list(_default(bench_module.main, "assignments")), help="default: all"
+        )
     return parser
 
 
@@ -151,6 +174,11 @@ def _run(args) -> int:
             f"Reports: {args.out}/grades.csv, {args.out}/summary.html, {args.out}/<student>/<assignment>/feedback.html"
         )
         return 2 if figures["grader_errors"] else 0
+    if args.command == "self-check":
+        import pytest
+
+        submissions = [arg for notebook in args.notebooks for arg in ("--submission", notebook)]
+        return int(pytest.main([str(Path(__file__).parent), "-p", "no:cacheprovider", *submissions]))
     if args.command == "student-copy":
         from . import student_copy
 
@@ -159,7 +187,7 @@ def _run(args) -> int:
     if args.command == "gradescope-bundle":
         from . import gradescope
 
-        print(gradescope.bundle(args.assignment, args.out))
+        print(gradescope.bundle(args.assignment, args.out, allow_default_secret=args.allow_default_secret))
         return 0
     if args.command == "gradescope-run":
         from . import gradescope

@@ -29,6 +29,12 @@ def pytest_addoption(parser):
         metavar="NOTEBOOK",
         help="notebook to grade (repeatable); default: every notebook in assignments/",
     )
+    group.addoption(
+        "--show-hidden",
+        action="store_true",
+        default=False,
+        help="show hidden checks' details (instructor copy, once grades are published)",
+    )
 
 
 def submissions(config) -> list[Path]:

@@ -17,13 +17,15 @@ from .report_text import format_function_report
 from .sandbox import CallOutcome
 
 
-def check(function: str, obj: Any, hidden: bool = False) -> float:
+def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = False) -> float:
     """Run the checks of one function on ``obj`` and print what passed.
 
     Args:
         function: the graded name, e.g. "conv2d_manual".
         obj: the student's function (or class).
         hidden: also run the hidden checks (instructor copy only).
+        show_hidden: print the hidden checks' details too (grades published); otherwise
+            their names and marks only.
 
     Returns:
         Points earned, a plain float (nbgrader reads it as partial credit).
@@ -35,5 +37,5 @@ def check(function: str, obj: Any, hidden: bool = False) -> float:
         references = scoring.compute_references(checks)
         outcomes = [CallOutcome(**call(obj, CallSpec.of(c))) for c in checks]
     results = scoring.score(checks, references, outcomes)
-    print(format_function_report(function, results))
+    print(format_function_report(function, results, show_hidden))
     return float(sum(r.points for r in results))

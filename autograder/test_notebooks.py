@@ -6,6 +6,7 @@ import pytest
 
 from .conftest import submissions
 from .course import assignment_for
+from .report_text import UNPUBLISHED
 
 
 def pytest_generate_tests(metafunc):
@@ -19,11 +20,13 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("case", cases, ids=ids)
 
 
-def test_check(graded, case):
+def test_check(graded, case, request):
     path, name = case
     result = graded.result(path)
     if result.grader_error:
         pytest.fail(f"the grader failed (not your fault): {result.grader_error}", pytrace=False)
     check = next(c for c in result.checks if c.name == name)
+    if not check.passed and check.hidden and not request.config.getoption("show_hidden"):
+        pytest.fail(UNPUBLISHED, pytrace=False)
     if not check.passed:
         pytest.fail(f"{check.description}\n{check.message}", pytrace=False)

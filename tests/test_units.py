@@ -9,6 +9,10 @@ from autograder import plain
 from autograder.batch import discover
 from autograder.compare import allclose, equal
 from autograder.misconceptions import CATALOGUE, diagnose
+from autograder.nbgrader_plugin import _capped
+from autograder.plain import describe
+from autograder.report_text import UNPUBLISHED, format_function_report
+from autograder.results import CheckResult
 from autograder.sandbox import Limits
 
 
@@ -97,7 +101,9 @@ def test_demo_cells_are_skipped_only_while_they_are_the_releases():
 def test_grader_lines_in_a_students_cell_become_pass():
     from autograder.notebook import without_grader_lines
 
-    source = "import numpy as np\nfrom autograder.inline import check\nif True:\n    check('conv2d_manual', f)\ncheck(x)"
+    source = (
+        "import numpy as np\nfrom autograder.inline import check\nif True:\n    check('conv2d_manual', f)\ncheck(x)"
+    )
     assert without_grader_lines(source) == "import numpy as np\npass\nif True:\n    pass\ncheck(x)"
 
 
@@ -109,3 +115,39 @@ def test_a_failed_cell_is_summed_up_with_its_line():
     assert doctest.testmod(engine).failed == 0
     error = '  File "<ipython-input-1-08bd>", line 1\n    def broken(:\n               ^\nSyntaxError: invalid syntax'
     assert engine.cell_error_summary(error) == "SyntaxError: invalid syntax (line 1: def broken(:)"
+
+
+def test_a_non_numeric_answer_is_described_by_type_and_size_only():
+    secret = "the hidden input was 0.123"
+    assert describe(secret) == "a string of 26 characters"
+    assert secret not in (equal(np.zeros(2), secret) or "")
+    assert secret not in (equal("Sequential", secret) or "")
+    assert "0.123" not in (allclose(np.zeros(2), {"x": secret}) or "")
+    assert describe((1, 26, 26, 1)) == "(1, 26, 26, 1)"
+
+
+def _result(hidden: bool, passed: bool) -> CheckResult:
+    return CheckResult(
+        "test_f_on_secret_inputs",
+        "f",
+        "f on a (7, 5) input",
+        1.0 if passed else 0.0,
+        1.0,
+        hidden,
+        "Got: 3\nExpected: 4",
+    )
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_a_hidden_check_shows_its_name_and_mark_only_until_published(passed):
+    text = format_function_report("f", [_result(True, passed)])
+    assert "test_f_on_secret_inputs" in text and UNPUBLISHED in text
+    assert "(7, 5)" not in text and "Expected" not in text
+    published = format_function_report("f", [_result(True, passed)], show_hidden=True)
+    assert "(7, 5)" in published and ("Expected" in published) != passed
+    assert "(7, 5)" in format_function_report("f", [_result(False, passed)])
+
+
+def test_cell_output_copied_into_the_notebook_is_capped():
+    assert _capped("x" * 50, 10) == "x" * 10 + "\n... (40 more characters not shown)\n"
+    assert _capped("short", 10) == "short"

@@ -5,7 +5,8 @@ and compare_mlp_cnn.
 Models cross the process boundary as plain data only: the adapters in
 ``autograder.adapters`` report a model's kind, its layers in call order (class,
 parameter count, output shape) and its outputs under seeded weights mapped by kernel
-shape. The references are the same adapters applied to ``reference_cnn``.
+shape. The references are the same adapters applied to the seed network; they and
+the simulated mistakes are answer keys (``autograder.keys.cnn_models``).
 """
 
 from __future__ import annotations
@@ -14,41 +15,19 @@ import functools
 
 import numpy as np
 
-from .. import adapters
-from .. import references as ref
 from ..answers import answer
 from ..compare import equal
+from ..plain import describe
 from ..spec import Check
 
 # ----------------------------------------------------------------------------------------------
 # count_conv_params
 
 
-def _pair(value) -> tuple[int, int]:
-    if np.ndim(value) == 0:
-        return int(value), int(value)
-    a, b = value
-    return int(a), int(b)
-
-
-def reference_conv_params(kernel_size, in_channels, filters, use_bias=True) -> int:
-    """``Conv2D(filters, kernel_size, use_bias=use_bias)`` built on ``in_channels``: its ``count_params()``."""
-    keras = ref._keras()
-    layer = keras.layers.Conv2D(int(filters), _pair(kernel_size), use_bias=bool(use_bias))
-    layer.build((None, None, None, int(in_channels)))
-    return int(layer.count_params())
-
-
-def _params_no_bias(kernel_size, in_channels, filters, use_bias=True) -> int:
-    return reference_conv_params(kernel_size, in_channels, filters, use_bias=False)
-
-
-def _params_bias_per_channel(kernel_size, in_channels, filters, use_bias=True) -> int:
-    extra = int(in_channels) * int(filters) if use_bias else 0
-    return reference_conv_params(kernel_size, in_channels, filters, use_bias=False) + extra
-
-
-PARAM_MISTAKES = {"missing-bias": _params_no_bias, "bias-per-channel": _params_bias_per_channel}
+PARAM_MISTAKES = {
+    "missing-bias": answer("cnn_models.params_no_bias"),
+    "bias-per-channel": answer("cnn_models.params_bias_per_channel"),
+}
 
 
 def params_check(name, description, *args, hidden=False, mistakes=None, **kwargs) -> Check:
@@ -56,7 +35,7 @@ def params_check(name, description, *args, hidden=False, mistakes=None, **kwargs
         "count_conv_params",
         name,
         description,
-        reference_conv_params,
+        answer("cnn_models.conv_params"),
         args,
         kwargs,
         compare=equal,
@@ -69,26 +48,7 @@ def params_check(name, description, *args, hidden=False, mistakes=None, **kwargs
 # cascade_output_shapes
 
 
-def reference_cascade(input_shape, filters_per_layer, kernel_size=3) -> list:
-    """Output shapes of stacked valid ``Conv2D(f, kernel_size)`` layers, from Keras."""
-    shapes, shape = [], tuple(int(d) for d in input_shape)
-    for filters in filters_per_layer:
-        shape = ref.conv_output_shape(shape, int(filters), _pair(kernel_size))
-        shapes.append(shape)
-    return shapes
-
-
-def _cascade_no_plus_one(input_shape, filters_per_layer, kernel_size=3) -> list:
-    kh, kw = _pair(kernel_size)
-    n, h, w, _ = (int(d) for d in input_shape)
-    shapes = []
-    for filters in filters_per_layer:
-        h, w = h - kh, w - kw
-        shapes.append((n, h, w, int(filters)))
-    return shapes
-
-
-CASCADE_MISTAKES = {"off-by-one-size": _cascade_no_plus_one}
+CASCADE_MISTAKES = {"off-by-one-size": answer("cnn_models.cascade_no_plus_one")}
 
 
 def cascade_check(name, description, *args, hidden=False, **kwargs) -> Check:
@@ -96,7 +56,7 @@ def cascade_check(name, description, *args, hidden=False, **kwargs) -> Check:
         "cascade_output_shapes",
         name,
         description,
-        reference_cascade,
+        answer("cnn_models.cascade"),
         args,
         kwargs,
         compare=equal,
@@ -107,33 +67,6 @@ def cascade_check(name, description, *args, hidden=False, **kwargs) -> Check:
 
 # ----------------------------------------------------------------------------------------------
 # The seed 003 network, three ways
-
-
-reference_cnn = answer("reference_cnn")
-"""The seed 003 network (``relu``/``softmax`` False simulate forgetting them); it is
-an answer, so it lives in the hidden package."""
-
-
-def expected_kind(kind, input_shape, n_classes) -> str:
-    """The kind of model a function must build (no Keras needed)."""
-    return kind
-
-
-def reference_summary(input_shape, n_classes) -> dict:
-    return adapters.model_summary(reference_cnn, input_shape, n_classes)
-
-
-def reference_outputs(input_shape, n_classes, weights_seed) -> np.ndarray:
-    return adapters.model_outputs(reference_cnn, input_shape, n_classes, weights_seed)
-
-
-def _outputs_without_relu(input_shape, n_classes, weights_seed) -> np.ndarray:
-    return adapters.model_outputs(functools.partial(reference_cnn, relu=False), input_shape, n_classes, weights_seed)
-
-
-def _outputs_without_softmax(input_shape, n_classes, weights_seed) -> np.ndarray:
-    builder = functools.partial(reference_cnn, softmax=False)
-    return adapters.model_outputs(builder, input_shape, n_classes, weights_seed)
 
 
 ACTIVATION_ONLY = {"ReLU", "Activation", "Softmax", "Dropout"}
@@ -160,7 +93,7 @@ def _is_summary(value) -> bool:
 def compare_layers(expected, actual) -> str | None:
     """The layers (activations aside), in call order: same classes, parameter counts and output shapes."""
     if not _is_summary(actual):
-        return f"expected a model summary, got {actual!r:.120}"
+        return f"expected a model summary, got {describe(actual)}"
     want, got = _core_layers(expected), _core_layers(actual)
     names_want, names_got = [x[0] for x in want], [x[0] for x in got]
     if names_want != names_got:
@@ -182,15 +115,15 @@ def compare_layers(expected, actual) -> str | None:
 def compare_total_params(expected, actual) -> str | None:
     """Same total parameter count (``model.count_params()``)."""
     if not isinstance(actual, dict) or not isinstance(actual.get("total_params"), int):
-        return f"expected a model summary, got {actual!r:.120}"
+        return f"expected a model summary, got {describe(actual)}"
     if expected["total_params"] != actual["total_params"]:
         return f"expected {expected['total_params']:,} parameters in total, got {actual['total_params']:,}"
     return None
 
 
 SEED_SHAPE = (28, 28, 1)
-RELU_MISTAKES = {"activation-missing": _outputs_without_relu}
-SOFTMAX_MISTAKES = {"activation-missing": _outputs_without_softmax}
+RELU_MISTAKES = {"activation-missing": answer("cnn_models.outputs_without_relu")}
+SOFTMAX_MISTAKES = {"activation-missing": answer("cnn_models.outputs_without_softmax")}
 _NAMES = {"build_sequential_cnn": "Sequential", "build_functional_cnn": "Functional", "SubclassedCNN": "Subclassed"}
 
 
@@ -200,13 +133,21 @@ def _model_check(function, name, description, reference, compare, adapter, input
 
 
 def kind_check(function, name, description, input_shape=SEED_SHAPE, n_classes=10, hidden=False) -> Check:
-    reference = functools.partial(expected_kind, _NAMES[function])
+    reference = functools.partial(answer("cnn_models.expected_kind"), _NAMES[function])
     return _model_check(function, name, description, reference, equal, "model_kind", input_shape, n_classes, hidden)
 
 
 def layers_check(function, name, description, input_shape=SEED_SHAPE, n_classes=10, hidden=False) -> Check:
     return _model_check(
-        function, name, description, reference_summary, compare_layers, "model_summary", input_shape, n_classes, hidden
+        function,
+        name,
+        description,
+        answer("cnn_models.summary"),
+        compare_layers,
+        "model_summary",
+        input_shape,
+        n_classes,
+        hidden,
     )
 
 
@@ -215,7 +156,7 @@ def total_params_check(function, name, description, input_shape=SEED_SHAPE, n_cl
         function,
         name,
         description,
-        reference_summary,
+        answer("cnn_models.summary"),
         compare_total_params,
         "model_summary",
         input_shape,
@@ -231,7 +172,7 @@ def outputs_check(
         function,
         name,
         description,
-        reference_outputs,
+        answer("cnn_models.outputs"),
         (),
         {"input_shape": tuple(input_shape), "n_classes": n_classes, "weights_seed": int(weights_seed)},
         hidden=hidden,
@@ -314,11 +255,6 @@ def digits_split(seed: int, shift_test_labels: bool = False):
     return x_train, y_train, x_test, y_test
 
 
-def comparison_rules(x_train, y_train, x_test, y_test, **rules) -> dict:
-    """What a comparison must satisfy (no training in the trusted process)."""
-    return dict(rules)
-
-
 def _is_count(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
@@ -327,17 +263,17 @@ def judge_comparison(rules, actual) -> str | None:
     """Keys present; parameter counts positive ints with cnn < mlp; accuracies in [0, 1]
     and within the rules' bars."""
     if not isinstance(actual, dict):
-        return f"expected a dict with keys {', '.join(KEYS)}, got {actual!r:.120}"
+        return f"expected a dict with keys {', '.join(KEYS)}, got {describe(actual)}"
     missing = [k for k in KEYS if k not in actual]
     if missing:
         return f"the dict has no key(s) {', '.join(repr(k) for k in missing)}; it must have {', '.join(KEYS)}"
     for key in ("mlp_params", "cnn_params"):
         if not _is_count(actual[key]):
-            return f"{key} must be a positive int (model.count_params()), got {actual[key]!r}"
+            return f"{key} must be a positive int (model.count_params()), got {describe(actual[key])}"
     for key in ("mlp_accuracy", "cnn_accuracy"):
         value = actual[key]
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
-            return f"{key} must be a number in [0, 1] (a fraction, not a percentage), got {value!r}"
+            return f"{key} must be a number in [0, 1] (a fraction, not a percentage), got {describe(value)}"
     if not actual["cnn_params"] < actual["mlp_params"]:
         return (
             f"the CNN should need fewer parameters than the MLP: cnn_params {actual['cnn_params']:,} "
@@ -361,7 +297,7 @@ def comparison_check(name, description, seed, hidden=False, readonly=False, shif
         "compare_mlp_cnn",
         name,
         description,
-        functools.partial(comparison_rules, **rules),
+        functools.partial(answer("cnn_models.comparison_rules"), **rules),
         digits_split(seed, shift_test_labels=shift),
         compare=judge_comparison,
         hidden=hidden,
@@ -382,7 +318,7 @@ def public_checks() -> list[Check]:
             5,
             1,
             32,
-            mistakes={"missing-bias": _params_no_bias},
+            mistakes={"missing-bias": PARAM_MISTAKES["missing-bias"]},
         ),
         params_check(
             "test_count_conv_params_of_the_seed_second_layer",

@@ -4,70 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import references as ref
+from ..answers import answer
 from ..compare import equal
 from ..spec import Check
 
-
-# Simulated mistakes: what Keras gives for each mistake on the same input.
-def _shape_no_plus_one(input_shape, filters, kernel_size, strides=1, padding="valid"):
-    n, h, w, _ = ref.conv_output_shape(input_shape, filters, kernel_size, strides, padding)
-    return (n, h - 1, w - 1, filters) if padding == "valid" else (n, h, w, filters)
-
-
-def _shape_stride_ignored(input_shape, filters, kernel_size, strides=1, padding="valid"):
-    return ref.conv_output_shape(input_shape, filters, kernel_size, 1, padding)
-
-
-def _shape_hw_swapped(input_shape, filters, kernel_size, strides=1, padding="valid"):
-    n, h, w, _ = ref.conv_output_shape(input_shape, filters, kernel_size, strides, padding)
-    return (n, w, h, filters)
-
-
-def _weights_channels_first(in_channels, filters, kernel_size):
-    (kh, kw, c, f), bias = ref.conv_weight_shapes(in_channels, filters, kernel_size)
-    return (f, c, kh, kw), bias
-
-
-def _conv_flipped(image, kernel, bias=0.0):
-    return ref.conv2d_single(image, np.asarray(kernel)[::-1, ::-1], bias)
-
-
-def _conv_no_bias(image, kernel, bias=0.0):
-    return ref.conv2d_single(image, kernel, 0.0)
-
-
-def _channels(image) -> int:
-    image = np.asarray(image)
-    return 1 if image.ndim == 2 else image.shape[2]
-
-
-def _conv_bias_per_channel(image, kernel, bias=0.0):
-    return ref.conv2d_single(image, kernel, bias * _channels(image))
-
-
-def _conv_bias_per_element(image, kernel, bias=0.0):
-    kh, kw = np.asarray(kernel).shape[:2]
-    return ref.conv2d_single(image, kernel, bias * kh * kw * _channels(image))
-
-
-def _conv_mean(image, kernel, bias=0.0):
-    kh, kw = np.asarray(kernel).shape[:2]
-    return ref.conv2d_single(image, kernel, 0.0) / (kh * kw * _channels(image)) + bias
-
-
+# References and simulated mistakes are answer keys (``autograder.keys.conv_basics``).
 SHAPE_MISTAKES = {
-    "off-by-one-size": _shape_no_plus_one,
-    "stride-ignored": _shape_stride_ignored,
-    "axes-swapped": _shape_hw_swapped,
+    "off-by-one-size": answer("conv_basics.shape_no_plus_one"),
+    "stride-ignored": answer("conv_basics.shape_stride_ignored"),
+    "axes-swapped": answer("conv_basics.shape_hw_swapped"),
 }
-WEIGHT_MISTAKES = {"axes-swapped": _weights_channels_first}
+WEIGHT_MISTAKES = {"axes-swapped": answer("conv_basics.weights_channels_first")}
 CONV_MISTAKES = {
-    "flipped-kernel": _conv_flipped,
-    "missing-bias": _conv_no_bias,
-    "bias-per-channel": _conv_bias_per_channel,
-    "bias-per-element": _conv_bias_per_element,
-    "mean-instead-of-sum": _conv_mean,
+    "flipped-kernel": answer("conv_basics.conv_flipped"),
+    "missing-bias": answer("conv_basics.conv_no_bias"),
+    "bias-per-channel": answer("conv_basics.conv_bias_per_channel"),
+    "bias-per-element": answer("conv_basics.conv_bias_per_element"),
+    "mean-instead-of-sum": answer("conv_basics.conv_mean"),
 }
 
 
@@ -76,7 +29,7 @@ def shape_check(name, description, *args, hidden=False, **kwargs) -> Check:
         "conv_output_shape",
         name,
         description,
-        ref.conv_output_shape,
+        answer("conv_basics.conv_output_shape"),
         args,
         kwargs,
         compare=equal,
@@ -90,7 +43,7 @@ def weight_check(name, description, *args, hidden=False) -> Check:
         "conv_weight_shapes",
         name,
         description,
-        ref.conv_weight_shapes,
+        answer("conv_basics.conv_weight_shapes"),
         args,
         compare=equal,
         hidden=hidden,
@@ -104,7 +57,7 @@ def conv_check(name, description, image, kernel, bias=None, hidden=False, readon
         "conv2d_manual",
         name,
         description,
-        ref.conv2d_single,
+        answer("conv_basics.conv2d_single"),
         (image, kernel),
         kwargs,
         hidden=hidden,

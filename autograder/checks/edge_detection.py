@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import references as ref
-from ..answers import answer
+from ..answers import answer, derived
 from ..compare import allclose, within
 from ..spec import Check
 
@@ -14,46 +13,6 @@ VERTICAL = np.array([[-1.0, 1.0], [-1.0, 1.0]])
 """Seed 004's filter: right column minus left column (dark -> bright from left to right is +2)."""
 HORIZONTAL = VERTICAL.T
 """Bottom row minus top row (dark -> bright from top to bottom is +2)."""
-SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
-SOBEL_Y = SOBEL_X.T
-
-
-# References (module-level: checks are pickled to other processes).
-def vertical_kernel() -> np.ndarray:
-    """The vertical-edge kernel [[-1, 1], [-1, 1]]."""
-    return VERTICAL.copy()
-
-
-def horizontal_kernel() -> np.ndarray:
-    """The horizontal-edge kernel [[-1, -1], [1, 1]]."""
-    return HORIZONTAL.copy()
-
-
-def edges(image, kernel, bias=0.0) -> np.ndarray:
-    """``Conv2D(1, kernel.shape)`` with weights ``kernel`` and ``[bias]`` on one gray image."""
-    return ref.conv2d_single(image, np.asarray(kernel, dtype=np.float64), bias)
-
-
-def sobel(image) -> np.ndarray:
-    """sqrt(gx**2 + gy**2), gx and gy the two feature maps of ``Conv2D(2, 3)`` with kernels kx and ky."""
-    kernel = np.stack([SOBEL_X, SOBEL_Y], axis=-1)[:, :, None, :]  # (3, 3, 1, 2)
-    maps = ref.conv2d(np.asarray(image)[None, :, :, None], kernel, np.zeros(2)).astype(np.float64)
-    return np.sqrt(maps[0, :, :, 0] ** 2 + maps[0, :, :, 1] ** 2)
-
-
-def windows(X, kernel_shape) -> np.ndarray:
-    """(N, H_out, W_out, kh, kw): every valid window of every image."""
-    return np.lib.stride_tricks.sliding_window_view(np.asarray(X, dtype=np.float64), tuple(kernel_shape), axis=(1, 2))
-
-
-def cross_correlate(X, kernel) -> np.ndarray:
-    """Valid cross-correlation of each image in X (N, H, W) with ``kernel``: the targets Y of learn_kernel."""
-    kernel = np.asarray(kernel, dtype=np.float64)
-    return np.einsum("nijuv,uv->nij", windows(X, kernel.shape), kernel)
-
-
-least_squares_kernel = answer("least_squares_kernel")
-"""The kernel that maps X to Y exactly (an answer to learn_kernel: hidden package)."""
 
 
 def kernel_values(expected, actual) -> str | None:
@@ -66,58 +25,17 @@ def kernel_values(expected, actual) -> str | None:
     return allclose(expected, actual, atol=0.0, rtol=0.0)
 
 
-# Simulated mistakes: what each mistake gives on the same input.
-def _vertical_swapped() -> np.ndarray:
-    return HORIZONTAL.copy()
-
-
-def _horizontal_swapped() -> np.ndarray:
-    return VERTICAL.copy()
-
-
-def _edges_flipped(image, kernel, bias=0.0):
-    return edges(image, np.asarray(kernel)[::-1, ::-1], bias)
-
-
-def _edges_no_bias(image, kernel, bias=0.0):
-    return edges(image, kernel, 0.0)
-
-
-def _edges_wrapped(image, kernel, bias=0.0):
-    """Results stored in (or computed with) the uint8 image's own dtype wrap modulo 256."""
-    out = edges(image, kernel, bias)
-    if np.asarray(image).dtype.kind not in "iu":
-        return out
-    return np.mod(np.trunc(out), 256)
-
-
-def _sobel_mean(image):
-    return sobel(image) / 9.0
-
-
-def _sobel_wrapped(image):
-    """Slices of a uint8 image subtracted in uint8 (gx, gy wrap modulo 256), squared and summed
-    in uint8 as well; np.sqrt of a uint8 array is float16."""
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        return sobel(image)
-    kernel = np.stack([SOBEL_X, SOBEL_Y], axis=-1)[:, :, None, :]
-    maps = np.rint(ref.conv2d(image[None, :, :, None], kernel, np.zeros(2))).astype(np.int64)
-    gx, gy = (np.mod(maps[0, :, :, f], 256).astype(np.uint8) for f in (0, 1))
-    return np.sqrt(gx**2 + gy**2)
-
-
-def _kernel_flipped(X, Y, kernel_shape):
-    return least_squares_kernel(X, Y, kernel_shape)[::-1, ::-1]
-
-
+# References and simulated mistakes are answer keys (``autograder.keys.edge_detection``).
 EDGE_MISTAKES = {
-    "flipped-kernel": _edges_flipped,
-    "missing-bias": _edges_no_bias,
-    "integer-overflow": _edges_wrapped,
+    "flipped-kernel": answer("edge_detection.edges_flipped"),
+    "missing-bias": answer("edge_detection.edges_no_bias"),
+    "integer-overflow": answer("edge_detection.edges_wrapped"),
 }
-SOBEL_MISTAKES = {"mean-instead-of-sum": _sobel_mean, "integer-overflow": _sobel_wrapped}
-LEARN_MISTAKES = {"flipped-kernel": _kernel_flipped}
+SOBEL_MISTAKES = {
+    "mean-instead-of-sum": answer("edge_detection.sobel_mean"),
+    "integer-overflow": answer("edge_detection.sobel_wrapped"),
+}
+LEARN_MISTAKES = {"flipped-kernel": answer("edge_detection.kernel_flipped")}
 
 
 def edge_check(name, description, image, kernel, bias=None, hidden=False, readonly=False) -> Check:
@@ -126,7 +44,7 @@ def edge_check(name, description, image, kernel, bias=None, hidden=False, readon
         "detect_edges",
         name,
         description,
-        edges,
+        answer("edge_detection.edges"),
         (image, kernel),
         kwargs,
         hidden=hidden,
@@ -140,7 +58,7 @@ def sobel_check(name, description, image, hidden=False, readonly=False) -> Check
         "sobel_magnitude",
         name,
         description,
-        sobel,
+        answer("edge_detection.sobel"),
         (image,),
         hidden=hidden,
         readonly=readonly,
@@ -149,14 +67,15 @@ def sobel_check(name, description, image, hidden=False, readonly=False) -> Check
 
 
 def learn_check(name, description, X, kernel, hidden=False, readonly=False) -> Check:
-    """Y is made from X with ``kernel`` here, so the student gets inputs and outputs only."""
+    """Y is made from X with ``kernel`` (by the answer key; frozen in the student copy), so the
+    student gets inputs and outputs only."""
     kernel = np.asarray(kernel, dtype=np.float64)
     return Check(
         "learn_kernel",
         name,
         description,
-        least_squares_kernel,
-        (X, cross_correlate(X, kernel), kernel.shape),
+        answer("edge_detection.least_squares_kernel"),
+        (X, derived(name, "edge_detection.cross_correlate", X, kernel), kernel.shape),
         compare=within(0.05),
         hidden=hidden,
         readonly=readonly,
@@ -181,17 +100,17 @@ def public_checks() -> list[Check]:
             "vertical_edge_kernel",
             "test_vertical_edge_kernel_is_the_seed_filter",
             "vertical_edge_kernel() is [[-1, 1], [-1, 1]]: right column minus left column.",
-            vertical_kernel,
+            answer("edge_detection.vertical_kernel"),
             compare=kernel_values,
-            mistakes={"axes-swapped": _vertical_swapped},
+            mistakes={"axes-swapped": answer("edge_detection.vertical_swapped")},
         ),
         Check(
             "horizontal_edge_kernel",
             "test_horizontal_edge_kernel_is_the_transposed_filter",
             "horizontal_edge_kernel() is [[-1, -1], [1, 1]]: bottom row minus top row.",
-            horizontal_kernel,
+            answer("edge_detection.horizontal_kernel"),
             compare=kernel_values,
-            mistakes={"axes-swapped": _horizontal_swapped},
+            mistakes={"axes-swapped": answer("edge_detection.horizontal_swapped")},
         ),
         edge_check(
             "test_detect_edges_finds_the_seed_vertical_edge",

@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-from .. import references as ref
+from ..answers import answer
 from ..compare import equal
 from ..spec import Check
 
@@ -18,122 +18,47 @@ ACTIVATIONS = (None, "linear", "relu", "sigmoid", "tanh")
 # manual code hard-codes sigmoid, which a student may keep for relu.
 WRONG_ACTIVATION = {"relu": "sigmoid", "sigmoid": "tanh", "tanh": "sigmoid"}
 
-
-def _pair(value) -> tuple[int, int]:
-    if np.ndim(value) == 0:
-        return int(value), int(value)
-    a, b = value
-    return int(a), int(b)
-
-
-def multi_filter_conv_reference(images, kernels, biases, strides=1, padding="valid", activation=None):
-    """``Conv2D(F, (kh, kw), strides, padding, activation)`` with weights ``kernels``/``biases``."""
-    return ref.conv2d(images, kernels, biases, strides, padding, activation)
-
-
-# Simulated mistakes: what Keras gives for each mistake on the same input.
-def _flipped(images, kernels, biases, strides=1, padding="valid", activation=None):
-    return ref.conv2d(images, np.asarray(kernels)[::-1, ::-1], biases, strides, padding, activation)
-
-
-def _no_bias(images, kernels, biases, strides=1, padding="valid", activation=None):
-    return ref.conv2d(images, kernels, np.zeros(np.shape(biases)), strides, padding, activation)
-
-
-def _bias_per_channel(images, kernels, biases, strides=1, padding="valid", activation=None):
-    c = np.shape(kernels)[2]
-    return ref.conv2d(images, kernels, np.asarray(biases, dtype=np.float64) * c, strides, padding, activation)
-
-
-def _bias_per_element(images, kernels, biases, strides=1, padding="valid", activation=None):
-    kh, kw, c = np.shape(kernels)[:3]
-    return ref.conv2d(images, kernels, np.asarray(biases, dtype=np.float64) * kh * kw * c, strides, padding, activation)
-
-
-def _stride_ignored(images, kernels, biases, strides=1, padding="valid", activation=None):
-    """The top-left block of the stride-1 output (windows start at every pixel)."""
-    _, h_out, w_out, _ = ref.conv2d(images, kernels, biases, strides, padding).shape
-    return ref.conv2d(images, kernels, biases, 1, padding, activation)[:, :h_out, :w_out]
-
-
-def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
-    """TensorFlow's 'same' padding (before, after) along one axis: the extra cell goes after."""
-    out = -(-size // stride)
-    total = max((out - 1) * stride + kernel - size, 0)
-    return total // 2, total - total // 2
-
-
-def odd_same_padding(images, kernels, strides=1, padding="valid") -> bool:
-    """True when 'same' padding is odd along an axis, so its split matters."""
-    if padding != "same":
-        return False
-    _, h, w, _ = np.shape(images)
-    kh, kw = np.shape(kernels)[:2]
-    sh, sw = _pair(strides)
-    return any(sum(same_padding(n, k, s)) % 2 for n, k, s in ((h, kh, sh), (w, kw, sw)))
-
-
-def _same_symmetric(images, kernels, biases, strides=1, padding="valid", activation=None):
-    """'same' with the extra row/column at the top/left (PyTorch habit, d2l's advice)."""
-    if padding != "same":
-        return ref.conv2d(images, kernels, biases, strides, padding, activation)
-    _, h, w, _ = np.shape(images)
-    kh, kw = np.shape(kernels)[:2]
-    sh, sw = _pair(strides)
-    bottom, top = same_padding(h, kh, sh)
-    right, left = same_padding(w, kw, sw)
-    x = np.pad(np.asarray(images, dtype=np.float64), ((0, 0), (top, bottom), (left, right), (0, 0)))
-    return ref.conv2d(x, kernels, biases, strides, "valid", activation)
-
-
-def _activation_missing(images, kernels, biases, strides=1, padding="valid", activation=None):
-    return ref.conv2d(images, kernels, biases, strides, padding, None)
-
-
-def _activation_applied(images, kernels, biases, strides=1, padding="valid", activation=None):
-    return ref.conv2d(images, kernels, biases, strides, padding, "relu")
-
-
-def _wrong_activation(images, kernels, biases, strides=1, padding="valid", activation=None):
-    return ref.conv2d(images, kernels, biases, strides, padding, WRONG_ACTIVATION.get(activation, activation))
-
-
-def _mean(images, kernels, biases, strides=1, padding="valid", activation=None):
-    kh, kw, c = np.shape(kernels)[:3]
-    scaled = np.asarray(kernels, dtype=np.float64) / (kh * kw * c)
-    return ref.conv2d(images, scaled, biases, strides, padding, activation)
-
-
-def _filters_summed(images, kernels, biases, strides=1, padding="valid", activation=None):
-    """Every output channel gets the sum over all filters' window sums (plus its own bias)."""
-    kernels = np.asarray(kernels, dtype=np.float64)
-    summed = np.repeat(kernels.sum(axis=3, keepdims=True), kernels.shape[3], axis=3)
-    return ref.conv2d(images, summed, biases, strides, padding, activation)
+# Simulated mistakes: what Keras gives for each (answer keys in ``autograder.keys.filters``).
+CONV_SIMULATORS = {
+    "flipped-kernel": "flipped",
+    "missing-bias": "no_bias",
+    "bias-per-channel": "bias_per_channel",
+    "bias-per-element": "bias_per_element",
+    "stride-ignored": "stride_ignored",
+    "same-padding-symmetric": "same_symmetric",
+    "activation-missing": "activation_missing",
+    "wrong-activation": "wrong_activation",
+    "activation-applied": "activation_applied",
+    "mean-instead-of-sum": "mean",
+    "filters-summed": "filters_summed",
+}
 
 
 def conv_mistakes(images, kernels, biases, strides=1, padding="valid", activation=None) -> dict:
-    """The simulated mistakes that can show on this input (the others would equal the answer)."""
-    mistakes = {}
-    if not np.array_equal(np.asarray(kernels), np.asarray(kernels)[::-1, ::-1]):
-        mistakes["flipped-kernel"] = _flipped
+    """The simulated mistakes that can show on this input, judged from the input alone
+    (a 'same' call gets the symmetric-padding mistake even where the total padding is
+    even and the mistake gives the answer itself)."""
+    kernels = np.asarray(kernels)
+    found = []
+    if not np.array_equal(kernels, kernels[::-1, ::-1]):
+        found.append("flipped-kernel")
     if np.any(np.asarray(biases) != 0):
-        mistakes["missing-bias"] = _no_bias
-        if np.shape(kernels)[2] > 1:
-            mistakes["bias-per-channel"] = _bias_per_channel
-        mistakes["bias-per-element"] = _bias_per_element
-    if _pair(strides) != (1, 1):
-        mistakes["stride-ignored"] = _stride_ignored
-    if odd_same_padding(images, kernels, strides, padding):
-        mistakes["same-padding-symmetric"] = _same_symmetric
+        found.append("missing-bias")
+        if kernels.shape[2] > 1:
+            found.append("bias-per-channel")
+        found.append("bias-per-element")
+    if np.any(np.asarray(strides) != 1):
+        found.append("stride-ignored")
+    if padding == "same":
+        found.append("same-padding-symmetric")
     if activation in WRONG_ACTIVATION:
-        mistakes["activation-missing"] = _activation_missing
-        mistakes["wrong-activation"] = _wrong_activation
+        found += ["activation-missing", "wrong-activation"]
     elif not all(np.all(np.asarray(a) >= 0) for a in (images, kernels, biases)):
-        mistakes["activation-applied"] = _activation_applied  # relu changes something only if values go negative
-    mistakes["mean-instead-of-sum"] = _mean
-    if np.shape(kernels)[3] > 1:
-        mistakes["filters-summed"] = _filters_summed
-    return mistakes
+        found.append("activation-applied")  # relu changes something only if values go negative
+    found.append("mean-instead-of-sum")
+    if kernels.shape[3] > 1:
+        found.append("filters-summed")
+    return {mid: answer(f"filters.{CONV_SIMULATORS[mid]}") for mid in found}
 
 
 def conv_check(name, description, images, kernels, biases, hidden=False, readonly=False, points=1.0, **kwargs) -> Check:
@@ -142,7 +67,7 @@ def conv_check(name, description, images, kernels, biases, hidden=False, readonl
         "multi_filter_conv",
         name,
         description,
-        multi_filter_conv_reference,
+        answer("filters.multi_filter_conv"),
         (images, kernels, biases),
         kwargs,
         hidden=hidden,
@@ -151,22 +76,6 @@ def conv_check(name, description, images, kernels, biases, hidden=False, readonl
         manual=True,
         mistakes=conv_mistakes(images, kernels, biases, **kwargs),
     )
-
-
-def _widen(array: np.ndarray) -> np.ndarray:
-    """Small integer types as int64, so the generic diagnosis (which computes modulo 256) cannot overflow;
-    the dtype itself is checked by the comparator."""
-    return array.astype(np.int64) if array.dtype.kind in "iu" and array.dtype.itemsize < 8 else array
-
-
-def channels_first_reference(feature_maps):
-    """(H, W, F) -> (F, H, W); (N, H, W, F) -> (N, F, H, W). Values only: the dtype is checked by the comparator."""
-    return _widen(np.moveaxis(np.asarray(feature_maps), -1, -3).copy())
-
-
-def _swapaxes_first_last(feature_maps):
-    """The seed's ``swapaxes(0, -1)``: the filter axis moves to the front, but H and W trade places."""
-    return _widen(np.swapaxes(np.asarray(feature_maps), -3, -1).copy())
 
 
 def same_values_and_dtype(expected, actual, dtype: str = "") -> str | None:
@@ -185,12 +94,12 @@ def channels_check(name, description, feature_maps, hidden=False, readonly=False
         "channels_first",
         name,
         description,
-        channels_first_reference,
+        answer("filters.channels_first"),
         (feature_maps,),
         compare=functools.partial(same_values_and_dtype, dtype=dtype),
         hidden=hidden,
         readonly=readonly,
-        mistakes={"axes-swapped": _swapaxes_first_last},
+        mistakes={"axes-swapped": answer("filters.swapaxes_first_last")},
     )
 
 
