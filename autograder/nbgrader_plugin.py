@@ -6,7 +6,10 @@ cell that kills the kernel fails the whole submission. ``SandboxAutograde`` take
 the place of nbgrader's ``Execute`` in ``Autograde.autograde_preprocessors``: it
 grades the (sanitized) notebook in the sandbox, writes each student cell's output
 and error, and writes each test cell's feedback and points as its output, so the
-scores nbgrader saves are the trusted ones, identical to the batch grader's.
+scores nbgrader saves are the trusted ones, identical to the batch grader's. The
+assignment's submissions are graded ahead, in parallel (``SandboxAutograde.workers``,
+see ``autograder.nbgrader_ahead``); nbgrader's own pass then takes each result,
+proved to come from the notebook it handed over.
 Before grades are published (``SandboxAutograde.show_hidden``) a hidden check's
 output shows its name and mark only, as every front end does.
 
@@ -18,26 +21,39 @@ output shows its name and mark only, as every front end does.
 from __future__ import annotations
 
 import atexit
+import os
 
 from nbformat.v4 import new_output
 from nbgrader import utils
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Float, Integer
+from traitlets import Bool, CaselessStrEnum, Float, Integer
 
-from .course import ASSIGNMENTS
+from .course import ASSIGNMENTS, Assignment
 from .engine import Grader
+from .nbgrader_ahead import GradingAhead
 from .report_text import format_function_report
-from .sandbox import Limits
+from .sandbox import ISOLATION_MODES, Limits
 
-_graders: dict[Limits, Grader] = {}
+_graders: dict[tuple[Limits, str], Grader] = {}
+_ahead: dict[tuple[Limits, str, str], GradingAhead] = {}
 
 
-def shared_grader(limits: Limits) -> Grader:
-    """One Grader per nbgrader process: the fork server and references are reused."""
-    if limits not in _graders:
-        _graders[limits] = Grader(limits)
-        atexit.register(_graders[limits].close)
-    return _graders[limits]
+def shared_grader(limits: Limits, isolation: str = "namespaces") -> Grader:
+    """One Grader per nbgrader process: the fork servers and references are reused."""
+    if (limits, isolation) not in _graders:
+        _graders[limits, isolation] = grader = Grader(limits, isolation=isolation)
+        atexit.register(grader.close)
+    return _graders[limits, isolation]
+
+
+def grading_ahead(grader: Grader, assignment: Assignment, pattern: str, workers: int) -> GradingAhead:
+    """The assignment's submissions, graded ahead on ``workers`` (once per process)."""
+    key = (grader.limits, grader.isolation, assignment.name)
+    if key not in _ahead:
+        _ahead[key] = ahead = GradingAhead(grader, assignment, pattern, workers)
+        atexit.register(ahead.close)
+    return _ahead[key]
 
 
 def _capped(text: str, limit: int) -> str:
@@ -90,14 +106,31 @@ class SandboxAutograde(NbGraderPreprocessor):
     cell_output_chars = Integer(
         10_000, help="Characters of a student cell's output and error copied into the notebook."
     ).tag(config=True)
+    isolation = CaselessStrEnum(
+        ISOLATION_MODES,
+        default_value="namespaces",
+        help="namespaces: each submission in its own Linux namespaces; none: no kernel isolation, for machines "
+        "without namespaces (student code can then read the course's files).",
+    ).tag(config=True)
+    workers = Integer(
+        0, help="Submissions graded at once, ahead of nbgrader's own pass over them; 0: one per core."
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
         assignment = ASSIGNMENTS.get(info.get("assignment", ""))
         if assignment is None:
             raise RuntimeError(f"SandboxAutograde: {info.get('assignment')!r} is not an assignment of this course")
-        limits = Limits(self.cell_seconds, self.submission_seconds, self.memory_bytes, self.output_bytes)
-        result = shared_grader(limits).grade_notebook(nb, info.get("student", ""), assignment)
+        workers = self.workers or os.cpu_count() or 1
+        threads = max(1, (os.cpu_count() or 1) // workers)  # submissions run side by side
+        limits = Limits(self.cell_seconds, self.submission_seconds, self.memory_bytes, self.output_bytes, threads)
+        grader = shared_grader(limits, self.isolation)
+        course = CourseDirectory(config=self.config)
+        pattern = course.format_path(course.submitted_directory, "*", assignment.name)
+        ahead = grading_ahead(grader, assignment, pattern, workers)
+        hits = ahead.hits
+        result = ahead.result(nb, info.get("student", ""))
+        how = "graded ahead" if ahead.hits > hits else "graded now (the notebook differs from the one graded ahead)"
         if result.grader_error:
             raise RuntimeError(f"sandbox grading failed (grader error, not the student's): {result.grader_error}")
         by_function = {f: [c for c in result.checks if c.function == f] for f in assignment.functions}
@@ -124,6 +157,11 @@ class SandboxAutograde(NbGraderPreprocessor):
                     lines = _capped(ran["error"], self.cell_output_chars).splitlines()
                     cell.outputs.append(new_output("error", ename="Error", evalue=lines[-1], traceback=lines))
         self.log.info(
-            "SandboxAutograde: %s/%s scored %g/%g", result.student, assignment.name, result.score, result.max_score
+            "SandboxAutograde: %s/%s scored %g/%g, %s",
+            result.student,
+            assignment.name,
+            result.score,
+            result.max_score,
+            how,
         )
         return nb, resources
