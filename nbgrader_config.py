@@ -28,7 +28,7 @@ c.OverwriteCells.add_missing_cells = True
 # drops the extra copy of a test cell instead.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "autograder.nbgrader_plugin.DeduplicateGradeIds",
+    "autograder.frontends.nbgrader_plugin.DeduplicateGradeIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
@@ -42,7 +42,7 @@ c.Autograde.sanitize_preprocessors = [
 # until grades are published: then set c.SandboxAutograde.show_hidden = True and
 # autograde again (or pass --SandboxAutograde.show_hidden=True).
 c.Autograde.autograde_preprocessors = [
-    "autograder.nbgrader_plugin.SandboxAutograde",
+    "autograder.frontends.nbgrader_plugin.SandboxAutograde",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from . import isolation
-from .course import ASSIGNMENTS, assignment_for
-from .engine import Grader
-from .results import NotebookResult
+from .core.course import ASSIGNMENTS, assignment_for
+from .core.results import NotebookResult
+from .execute import isolation
+from .judge.engine import Grader
 
 _RESULTS = pytest.StashKey[dict]()
 _UNISOLATED = pytest.StashKey["str | None"]()

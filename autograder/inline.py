@@ -11,10 +11,11 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from . import course, scoring
-from .calls import CallSpec, call
-from .report_text import format_function_report
-from .sandbox import CallOutcome
+from .core import course
+from .execute.calls import CallSpec, call
+from .execute.sandbox import CallOutcome
+from .judge import scoring
+from .report.report_text import format_function_report
 
 
 def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = False) -> float:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from .conftest import submissions
-from .course import assignment_for
-from .report_text import UNPUBLISHED
+from .core.course import assignment_for
+from .report.report_text import UNPUBLISHED
 
 
 def pytest_generate_tests(metafunc):

@@ -14,8 +14,8 @@ import copy
 import json
 from dataclasses import dataclass, field
 
-from autograder import synth
-from autograder.course import ASSIGNMENTS
+from autograder.core.course import ASSIGNMENTS
+from autograder.release import synth
 
 SPEC = ASSIGNMENTS["01_conv_basics"]
 MARKER = "agtest-marker"
@@ -136,9 +136,9 @@ FORGED_REFERENCES = (
     + """
 import importlib
 _pkg = 'auto' + 'grader'
-_course = importlib.import_module(_pkg + '.course')
-_scoring = importlib.import_module(_pkg + '.scoring')
-_plain = importlib.import_module(_pkg + '.plain')
+_course = importlib.import_module(_pkg + '.core.course')
+_scoring = importlib.import_module(_pkg + '.judge.scoring')
+_plain = importlib.import_module(_pkg + '.core.plain')
 frames = []
 for i, check in enumerate(_course.ASSIGNMENTS['01_conv_basics'].checks()):
     expected = _scoring.compute_reference(check)['expected']
@@ -353,7 +353,7 @@ OVERWRITE_NOTEBOOK = """for path in P['victims']:
 """
 
 PATCH_COMPARE = """import importlib.util
-_origin = importlib.util.find_spec('auto' + 'grader.compare').origin
+_origin = importlib.util.find_spec('auto' + 'grader.core.compare').origin
 try:
     with open(_origin, 'a') as f:
         f.write('\\nallclose = equal = lambda *a, **k: None  # ' + P['forged'] + '\\nwithin = lambda *a, **k: allclose\\n')

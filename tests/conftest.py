@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import synth
-from autograder.course import ASSIGNMENTS
-from autograder.engine import Grader
-from autograder.sandbox import Limits
+from autograder.core.course import ASSIGNMENTS
+from autograder.execute.sandbox import Limits
+from autograder.judge.engine import Grader
+from autograder.release import synth
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # One reference cache for the whole session (shared by the subprocesses the tests start),

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder import batch
+from autograder.frontends import batch
 
 from .conftest import TEST_LIMITS
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from autograder import bench
+from autograder.release import bench
 
 
 def test_the_benchmark_prints_its_figures(capsys):

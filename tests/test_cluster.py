@@ -9,8 +9,8 @@ import os
 import shutil
 from pathlib import Path
 
-from autograder import batch
-from autograder.cluster import DaskGrading
+from autograder.frontends import batch
+from autograder.frontends.cluster import DaskGrading
 
 from .conftest import TEST_LIMITS
 

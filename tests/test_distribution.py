@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import gradescope, leaks, plain, student_copy
-from autograder.compare import equal
-from autograder.course import ASSIGNMENTS
-from autograder.hidden import DEFAULT_SECRET
+from autograder.author.hidden import DEFAULT_SECRET
+from autograder.core import plain
+from autograder.core.compare import equal
+from autograder.core.course import ASSIGNMENTS
+from autograder.release import gradescope, leaks, student_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 ALICE = ROOT / "tests" / "sample_class" / "alice" / "01_conv_basics" / "conv_basics.ipynb"
@@ -34,10 +35,10 @@ def _without_pythonpath() -> dict:
 
 def test_the_student_copy_ships_only_the_allowed_modules(copy):
     shipped = {p.relative_to(copy / "autograder").as_posix() for p in (copy / "autograder").rglob("*.py")}
-    allowed = {f"{m}.py" for m in student_copy.SHIPPED_MODULES}
-    assert {s for s in shipped if "/" not in s} == allowed
-    assert {s.split("/")[0] for s in shipped if "/" in s} == set(student_copy.SHIPPED_PACKAGES)
-    assert not (copy / "autograder" / "synth.py").exists()
+    allowed = {p for p in shipped if any(p == part or p.startswith(part + "/") for part in student_copy.SHIPPED)}
+    assert shipped == allowed and "author/public/filters.py" in shipped
+    for instructor_only in ("release", "author/keys", "author/hidden", "author/references.py"):
+        assert not (copy / "autograder" / instructor_only).exists()
 
 
 def test_the_student_copy_cli_offers_no_instructor_command(copy):
@@ -55,12 +56,12 @@ def test_the_student_copy_cli_offers_no_instructor_command(copy):
 
 
 def _frozen_references(copy: Path) -> dict:
-    return plain.loads((copy / "autograder" / "frozen_references.bin").read_bytes())["references"]
+    return plain.loads((copy / "autograder" / "author" / "public" / "frozen_references.bin").read_bytes())["references"]
 
 
 def test_the_student_copy_has_no_solution_hidden_check_or_hidden_input(copy):
-    assert not (copy / "autograder" / "hidden").exists()
-    assert not (copy / "autograder" / "keys").exists()
+    assert not (copy / "autograder" / "author" / "hidden").exists()
+    assert not (copy / "autograder" / "author" / "keys").exists()
     assert not (copy / "solutions").exists()
     assert leaks.find(copy, _frozen_references(copy)) == []
     assert not any(DEFAULT_SECRET in p.read_text() for p in copy.rglob("*") if p.suffix in {".py", ".md", ".ipynb"})
@@ -76,7 +77,7 @@ def test_the_frozen_references_equal_the_live_ones(copy):
 
 # What the public check modules shipped before the answer keys moved out (commit 67522da).
 PLANTED = {
-    "checks/filters.py": [
+    "author/public/filters.py": [
         (
             "channels_first_reference",
             """
@@ -98,7 +99,7 @@ def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
 """,
         ),
     ],
-    "checks/edge_detection.py": [
+    "author/public/edge_detection.py": [
         (
             "cross_correlate",
             """
@@ -112,7 +113,7 @@ def cross_correlate(X, kernel):
 """,
         )
     ],
-    "checks/pooling.py": [
+    "author/public/pooling.py": [
         (
             "_same_pads",
             """
@@ -147,7 +148,7 @@ def _geometry(x, pool_size, strides, padding, extra_first=False):
 """,
         ),
     ],
-    "checks/cnn_models.py": [
+    "author/public/cnn_models.py": [
         (
             "_cascade_no_plus_one",
             """
@@ -187,10 +188,10 @@ def test_the_leak_search_finds_answer_code_planted_in_a_shipped_module(copy, tmp
             before = path.read_text()
             path.write_text(before + "\n" + snippet)
             where[name] = (module, _lines_of(before + "\n" + snippet, name))
-    shutil.copy(ROOT / "autograder" / "references.py", planted / "autograder" / "references.py")
+    shutil.copy(ROOT / "autograder" / "author" / "references.py", planted / "autograder" / "author" / "references.py")
     where["conv2d_single"] = (
-        "references.py",
-        _lines_of((ROOT / "autograder" / "references.py").read_text(), "conv2d_single"),
+        "author/references.py",
+        _lines_of((ROOT / "autograder" / "author" / "references.py").read_text(), "conv2d_single"),
     )
     # Without the instructor-only modules among the sources: what was found is found
     # because it computes (or is code of) an answer, not because it was moved from there.
@@ -234,7 +235,7 @@ def test_bundling_without_the_course_secret_fails_naming_it(tmp_path, monkeypatc
 def _hidden_inputs_digest(assignment: str, secret: str) -> str:
     """The batch grader's hidden inputs under ``secret``, computed in a fresh process."""
     code = (
-        "from autograder import gradescope; from autograder.course import ASSIGNMENTS; "
+        "from autograder.release import gradescope; from autograder.core.course import ASSIGNMENTS; "
         f"print(gradescope.hidden_inputs_digest(ASSIGNMENTS[{assignment!r}].checks()))"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AUTOGRADER_SECRET": secret}

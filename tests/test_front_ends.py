@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course import ASSIGNMENTS
+from autograder.core.course import ASSIGNMENTS
 
 from .make_sample_class import BOB_MISTAKES
 

@@ -1,5 +1,9 @@
-"""The package and tests pass ruff (lint and import order)."""
+"""The package and tests pass ruff (lint and import order), and the architecture
+contracts of pyproject.toml hold (import-linter): stages import only the stages below
+them, execution never imports the judge or the references, what ships to students
+never imports what does not, no cycles."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,3 +17,26 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_ruff_is_clean():
     proc = subprocess.run(["ruff", "check", "autograder", "tests"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    cmd = ["lint-imports", "--config", str(root / "pyproject.toml"), "--no-cache"]
+    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.skipif(shutil.which("lint-imports") is None, reason="import-linter is in the dev extra")
+def test_the_architecture_contracts_hold():
+    proc = lint_imports(ROOT)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "4 kept, 0 broken" in proc.stdout
+
+
+@pytest.mark.skipif(shutil.which("lint-imports") is None, reason="import-linter is in the dev extra")
+def test_a_child_that_imports_the_judge_breaks_the_contracts(tmp_path):
+    shutil.copytree(ROOT / "autograder", tmp_path / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    child = tmp_path / "autograder" / "execute" / "child.py"
+    child.write_text(child.read_text() + "\nfrom ..judge import scoring  # noqa\n")
+    proc = lint_imports(tmp_path)
+    assert proc.returncode != 0 and "BROKEN" in proc.stdout

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch, synth
-from autograder.course import assignment_of_function
+from autograder.core.course import assignment_of_function
+from autograder.frontends import batch
+from autograder.release import synth
 
 from .conftest import TEST_LIMITS
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
-from autograder.course import ASSIGNMENTS
-from autograder.sandbox import Limits
+from autograder.core.course import ASSIGNMENTS
+from autograder.execute import sandbox
+from autograder.execute.sandbox import Limits
 
 from .conftest import TEST_LIMITS
 
@@ -98,11 +98,11 @@ def test_exploits_earn_nothing_for_a_wrong_answer(grader, submission, exploit):
     "patch",
     [
         pytest.param(
-            "import importlib\ncalls = importlib.import_module('auto' + 'grader.calls')\ncalls.call = None",
+            "import importlib\ncalls = importlib.import_module('auto' + 'grader.execute.calls')\ncalls.call = None",
             id="patch-grader",
         ),
         pytest.param(
-            "import importlib\nref = importlib.import_module('auto' + 'grader.references')", id="import-references"
+            "import importlib\nref = importlib.import_module('auto' + 'grader.author.references')", id="import-references"
         ),
         pytest.param("import sys\nsys.setprofile(None)", id="profiler"),
         pytest.param("# the autograder said my shapes were off; ctypes, f_globals, setprofile", id="words"),
@@ -139,7 +139,7 @@ def test_a_cell_that_imports_the_grader_keeps_its_other_lines(grader, submission
 
 def test_a_lookup_table_of_public_answers_fails_the_hidden_checks(grader, submission):
     public = [c for c in FULL.checks(hidden=False) if c.function == "conv2d_manual"]
-    from autograder.references import conv2d_single
+    from autograder.author.references import conv2d_single
 
     table = {repr(c.args[0].tolist()): conv2d_single(*c.args, **c.kwargs).tolist() for c in public}
     source = (

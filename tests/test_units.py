@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder import plain
-from autograder.batch import discover
-from autograder.compare import allclose, equal
-from autograder.misconceptions import CATALOGUE, diagnose
-from autograder.nbgrader_plugin import _capped
-from autograder.plain import describe
-from autograder.report_text import UNPUBLISHED, format_function_report
-from autograder.results import CheckResult
-from autograder.sandbox import Limits
+from autograder.core import plain
+from autograder.core.compare import allclose, equal
+from autograder.core.plain import describe
+from autograder.core.results import CheckResult
+from autograder.execute.sandbox import Limits
+from autograder.frontends.batch import discover
+from autograder.frontends.nbgrader_plugin import _capped
+from autograder.judge.misconceptions import CATALOGUE, diagnose
+from autograder.report.report_text import UNPUBLISHED, format_function_report
 
 
 def test_plain_data_round_trips_without_pickle():
@@ -83,8 +83,9 @@ def test_limits_name_the_bad_argument(bad):
 
 
 def test_demo_cells_are_skipped_only_while_they_are_the_releases():
-    from autograder import notebook, synth
-    from autograder.course import ASSIGNMENTS
+    from autograder.core.course import ASSIGNMENTS
+    from autograder.execute import notebook
+    from autograder.release import synth
 
     spec = ASSIGNMENTS["04_cnn_models"]
     demos = notebook.demo_cells(synth.release(spec))
@@ -99,7 +100,7 @@ def test_demo_cells_are_skipped_only_while_they_are_the_releases():
 
 
 def test_grader_lines_in_a_students_cell_become_pass():
-    from autograder.notebook import without_grader_lines
+    from autograder.execute.notebook import without_grader_lines
 
     source = (
         "import numpy as np\nfrom autograder.inline import check\nif True:\n    check('conv2d_manual', f)\ncheck(x)"
@@ -110,7 +111,7 @@ def test_grader_lines_in_a_students_cell_become_pass():
 def test_a_failed_cell_is_summed_up_with_its_line():
     import doctest
 
-    from autograder import engine
+    from autograder.judge import engine
 
     assert doctest.testmod(engine).failed == 0
     error = '  File "<ipython-input-1-08bd>", line 1\n    def broken(:\n               ^\nSyntaxError: invalid syntax'

@@ -1,0 +1,108 @@
+"""Answer keys for 02_filters: ``Conv2D`` with the given weights, ``channels_first``,
+and what Keras gives for each simulated mistake on the same input."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import references as ref
+from ..public.filters import WRONG_ACTIVATION
+
+
+def _pair(value) -> tuple[int, int]:
+    if np.ndim(value) == 0:
+        return int(value), int(value)
+    a, b = value
+    return int(a), int(b)
+
+
+def multi_filter_conv(images, kernels, biases, strides=1, padding="valid", activation=None) -> np.ndarray:
+    """``Conv2D(F, (kh, kw), strides, padding, activation)`` with weights ``kernels``/``biases``:
+    (N, H, W, C), (kh, kw, C, F), (F,) -> (N, H_out, W_out, F)."""
+    return ref.conv2d(images, kernels, biases, strides, padding, activation)
+
+
+def flipped(images, kernels, biases, strides=1, padding="valid", activation=None):
+    return ref.conv2d(images, np.asarray(kernels)[::-1, ::-1], biases, strides, padding, activation)
+
+
+def no_bias(images, kernels, biases, strides=1, padding="valid", activation=None):
+    return ref.conv2d(images, kernels, np.zeros(np.shape(biases)), strides, padding, activation)
+
+
+def bias_per_channel(images, kernels, biases, strides=1, padding="valid", activation=None):
+    c = np.shape(kernels)[2]
+    return ref.conv2d(images, kernels, np.asarray(biases, dtype=np.float64) * c, strides, padding, activation)
+
+
+def bias_per_element(images, kernels, biases, strides=1, padding="valid", activation=None):
+    kh, kw, c = np.shape(kernels)[:3]
+    return ref.conv2d(images, kernels, np.asarray(biases, dtype=np.float64) * kh * kw * c, strides, padding, activation)
+
+
+def stride_ignored(images, kernels, biases, strides=1, padding="valid", activation=None):
+    """The top-left block of the stride-1 output (windows start at every pixel)."""
+    _, h_out, w_out, _ = ref.conv2d(images, kernels, biases, strides, padding).shape
+    return ref.conv2d(images, kernels, biases, 1, padding, activation)[:, :h_out, :w_out]
+
+
+def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
+    """TensorFlow's 'same' padding (before, after) along one axis: the extra cell goes after."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+def same_symmetric(images, kernels, biases, strides=1, padding="valid", activation=None):
+    """'same' with the extra row/column at the top/left (PyTorch habit, d2l's advice); the
+    answer itself where the total padding is even."""
+    if padding != "same":
+        return ref.conv2d(images, kernels, biases, strides, padding, activation)
+    _, h, w, _ = np.shape(images)
+    kh, kw = np.shape(kernels)[:2]
+    sh, sw = _pair(strides)
+    bottom, top = same_padding(h, kh, sh)
+    right, left = same_padding(w, kw, sw)
+    x = np.pad(np.asarray(images, dtype=np.float64), ((0, 0), (top, bottom), (left, right), (0, 0)))
+    return ref.conv2d(x, kernels, biases, strides, "valid", activation)
+
+
+def activation_missing(images, kernels, biases, strides=1, padding="valid", activation=None):
+    return ref.conv2d(images, kernels, biases, strides, padding, None)
+
+
+def activation_applied(images, kernels, biases, strides=1, padding="valid", activation=None):
+    return ref.conv2d(images, kernels, biases, strides, padding, "relu")
+
+
+def wrong_activation(images, kernels, biases, strides=1, padding="valid", activation=None):
+    return ref.conv2d(images, kernels, biases, strides, padding, WRONG_ACTIVATION.get(activation, activation))
+
+
+def mean(images, kernels, biases, strides=1, padding="valid", activation=None):
+    kh, kw, c = np.shape(kernels)[:3]
+    scaled = np.asarray(kernels, dtype=np.float64) / (kh * kw * c)
+    return ref.conv2d(images, scaled, biases, strides, padding, activation)
+
+
+def filters_summed(images, kernels, biases, strides=1, padding="valid", activation=None):
+    """Every output channel gets the sum over all filters' window sums (plus its own bias)."""
+    kernels = np.asarray(kernels, dtype=np.float64)
+    summed = np.repeat(kernels.sum(axis=3, keepdims=True), kernels.shape[3], axis=3)
+    return ref.conv2d(images, summed, biases, strides, padding, activation)
+
+
+def _widen(array: np.ndarray) -> np.ndarray:
+    """Small integer types as int64, so the generic diagnosis (which computes modulo 256) cannot overflow;
+    the dtype itself is checked by the comparator."""
+    return array.astype(np.int64) if array.dtype.kind in "iu" and array.dtype.itemsize < 8 else array
+
+
+def channels_first(feature_maps) -> np.ndarray:
+    """(H, W, F) -> (F, H, W); (N, H, W, F) -> (N, F, H, W). Values only: the dtype is checked by the comparator."""
+    return _widen(np.moveaxis(np.asarray(feature_maps), -1, -3).copy())
+
+
+def swapaxes_first_last(feature_maps) -> np.ndarray:
+    """The seed's ``swapaxes(0, -1)``: the filter axis moves to the front, but H and W trade places."""
+    return _widen(np.swapaxes(np.asarray(feature_maps), -3, -1).copy())

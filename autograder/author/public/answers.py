@@ -1,0 +1,72 @@
+"""Handles on the answer keys, and the answers frozen for the student copy.
+
+Every function that computes a student function's answer, or a close variant of
+it (Keras references, simulated mistakes, padding and window geometry), lives in
+``autograder.keys``, which the student copy leaves out. The check modules that
+ship name them with ``answer("<module>.<function>")``: a picklable handle that
+imports the key only when it is called, in a trusted process of the instructor's
+copy. The student copy instead carries every public check's reference precomputed,
+and the few public inputs that are themselves computed from an answer (``derived``),
+in ``FROZEN`` (written by ``autograder.student_copy``), so no key runs there.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from pathlib import Path
+from typing import Any
+
+from ...core import plain
+
+KEYS = "autograder.author.keys"
+FROZEN = Path(__file__).with_name("frozen_references.bin")
+"""{"references": {check name: {"expected": ..., "alternates": {...}}}, "inputs": {check
+name: derived input}}; present in the student copy only."""
+
+_derived: dict[str, Any] = {}
+
+
+def _call(name: str, *args: Any, **kwargs: Any) -> Any:
+    module, function = name.rsplit(".", 1)
+    return getattr(importlib.import_module(f"{KEYS}.{module}"), function)(*args, **kwargs)
+
+
+def answer(name: str) -> functools.partial:
+    """A picklable callable that runs ``autograder.keys.<name>`` (name "module.function")."""
+    if name.count(".") != 1:
+        raise ValueError(f"Expected a key name 'module.function'. Received: name={name!r}")
+    return functools.partial(_call, name)
+
+
+@functools.cache
+def _frozen() -> dict[str, dict]:
+    return plain.loads(FROZEN.read_bytes()) if FROZEN.exists() else {"references": {}, "inputs": {}}
+
+
+def frozen() -> dict[str, dict]:
+    """The precomputed public references, or {} in the instructor's copy."""
+    return _frozen()["references"]
+
+
+def derived(check: str, name: str, *args: Any) -> Any:
+    """An input of ``check`` computed from an answer (e.g. learn_kernel's targets, the
+    images correlated with the kernel to be found): ``answer(name)(*args)`` in the
+    instructor's copy, its frozen value in the student copy.
+
+    Raises:
+        KeyError: naming the check, in the student copy, for a check without a frozen input.
+    """
+    inputs = _frozen()["inputs"]
+    if FROZEN.exists():
+        if check not in inputs:
+            raise KeyError(f"No frozen input for this check in the student copy. Received: check={check!r}")
+        return inputs[check]
+    if check not in _derived:
+        _derived[check] = answer(name)(*args)
+    return _derived[check]
+
+
+def derived_inputs(checks: list[str]) -> dict[str, Any]:
+    """The derived inputs computed so far for the named checks (what the student copy freezes)."""
+    return {name: _derived[name] for name in checks if name in _derived}

@@ -1,0 +1,132 @@
+"""Checks for 01_conv_basics: conv_output_shape, conv_weight_shapes, conv2d_manual."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.compare import equal
+from ...core.spec import Check
+from .answers import answer
+
+# References and simulated mistakes are answer keys (``autograder.keys.conv_basics``).
+SHAPE_MISTAKES = {
+    "off-by-one-size": answer("conv_basics.shape_no_plus_one"),
+    "stride-ignored": answer("conv_basics.shape_stride_ignored"),
+    "axes-swapped": answer("conv_basics.shape_hw_swapped"),
+}
+WEIGHT_MISTAKES = {"axes-swapped": answer("conv_basics.weights_channels_first")}
+CONV_MISTAKES = {
+    "flipped-kernel": answer("conv_basics.conv_flipped"),
+    "missing-bias": answer("conv_basics.conv_no_bias"),
+    "bias-per-channel": answer("conv_basics.conv_bias_per_channel"),
+    "bias-per-element": answer("conv_basics.conv_bias_per_element"),
+    "mean-instead-of-sum": answer("conv_basics.conv_mean"),
+}
+
+
+def shape_check(name, description, *args, hidden=False, **kwargs) -> Check:
+    return Check(
+        "conv_output_shape",
+        name,
+        description,
+        answer("conv_basics.conv_output_shape"),
+        args,
+        kwargs,
+        compare=equal,
+        hidden=hidden,
+        mistakes=SHAPE_MISTAKES,
+    )
+
+
+def weight_check(name, description, *args, hidden=False) -> Check:
+    return Check(
+        "conv_weight_shapes",
+        name,
+        description,
+        answer("conv_basics.conv_weight_shapes"),
+        args,
+        compare=equal,
+        hidden=hidden,
+        mistakes=WEIGHT_MISTAKES,
+    )
+
+
+def conv_check(name, description, image, kernel, bias=None, hidden=False, readonly=False) -> Check:
+    kwargs = {} if bias is None else {"bias": bias}
+    return Check(
+        "conv2d_manual",
+        name,
+        description,
+        answer("conv_basics.conv2d_single"),
+        (image, kernel),
+        kwargs,
+        hidden=hidden,
+        readonly=readonly,
+        mistakes=CONV_MISTAKES,
+        manual=True,
+    )
+
+
+def public_checks() -> list[Check]:
+    rng = np.random.default_rng(20240501)
+    rgb = rng.uniform(-1, 1, size=(6, 5, 3))
+    rgb_kernel = rng.uniform(-1, 1, size=(3, 2, 3))
+    return [
+        shape_check(
+            "test_conv_output_shape_of_the_seed_example",
+            "conv_output_shape((1, 28, 28, 1), 1, 3) is (1, 26, 26, 1): 28 - 3 + 1 = 26.",
+            (1, 28, 28, 1),
+            1,
+            3,
+        ),
+        shape_check(
+            "test_conv_output_shape_counts_filters_and_keeps_the_batch",
+            "conv_output_shape((32, 28, 28, 5), 10, 3) is (32, 26, 26, 10).",
+            (32, 28, 28, 5),
+            10,
+            3,
+        ),
+        shape_check(
+            "test_conv_output_shape_with_stride_2_and_same_padding",
+            "conv_output_shape((4, 9, 7, 3), 6, (3, 2), strides=2, padding='same') is (4, 5, 4, 6): ceil(9/2), ceil(7/2).",
+            (4, 9, 7, 3),
+            6,
+            (3, 2),
+            strides=2,
+            padding="same",
+        ),
+        weight_check(
+            "test_conv_weight_shapes_of_the_seed_example",
+            "conv_weight_shapes(5, 10, 3) is ((3, 3, 5, 10), (10,)), as Conv2D(10, 3) built on 5 channels.",
+            5,
+            10,
+            3,
+        ),
+        weight_check(
+            "test_conv_weight_shapes_with_a_rectangular_kernel",
+            "conv_weight_shapes(3, 4, (2, 5)) is ((2, 5, 3, 4), (4,)).",
+            3,
+            4,
+            (2, 5),
+        ),
+        conv_check(
+            "test_conv2d_manual_on_the_d2l_example",
+            "conv2d_manual(arange(9).reshape(3, 3), [[0, 1], [2, 3]]) is [[19, 25], [37, 43]].",
+            np.arange(9.0).reshape(3, 3),
+            np.array([[0.0, 1.0], [2.0, 3.0]]),
+        ),
+        conv_check(
+            "test_conv2d_manual_adds_the_bias_once",
+            "A 5x5 image, a 3x3 kernel and bias 0.5 give Conv2D(1, 3)'s 3x3 output.",
+            rng.uniform(0, 1, size=(5, 5)),
+            rng.uniform(-1, 1, size=(3, 3)),
+            0.5,
+        ),
+        conv_check(
+            "test_conv2d_manual_sums_over_three_channels",
+            "A (6, 5, 3) image and an asymmetric (3, 2, 3) kernel with bias -0.25 give a (4, 4) output.",
+            rgb,
+            rgb_kernel,
+            -0.25,
+        ),
+    ]

@@ -1,0 +1,157 @@
+"""Checks for 05_edge_detection: vertical_edge_kernel, horizontal_edge_kernel,
+detect_edges, sobel_magnitude, learn_kernel."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.compare import allclose, within
+from ...core.spec import Check
+from .answers import answer, derived
+
+VERTICAL = np.array([[-1.0, 1.0], [-1.0, 1.0]])
+"""Seed 004's filter: right column minus left column (dark -> bright from left to right is +2)."""
+HORIZONTAL = VERTICAL.T
+"""Bottom row minus top row (dark -> bright from top to bottom is +2)."""
+
+
+def kernel_values(expected, actual) -> str | None:
+    """Exact values; a nested list of numbers counts as the array it spells."""
+    if isinstance(actual, list):
+        try:
+            actual = np.asarray(actual, dtype=np.float64)
+        except (TypeError, ValueError):
+            pass
+    return allclose(expected, actual, atol=0.0, rtol=0.0)
+
+
+# References and simulated mistakes are answer keys (``autograder.keys.edge_detection``).
+EDGE_MISTAKES = {
+    "flipped-kernel": answer("edge_detection.edges_flipped"),
+    "missing-bias": answer("edge_detection.edges_no_bias"),
+    "integer-overflow": answer("edge_detection.edges_wrapped"),
+}
+SOBEL_MISTAKES = {
+    "mean-instead-of-sum": answer("edge_detection.sobel_mean"),
+    "integer-overflow": answer("edge_detection.sobel_wrapped"),
+}
+LEARN_MISTAKES = {"flipped-kernel": answer("edge_detection.kernel_flipped")}
+
+
+def edge_check(name, description, image, kernel, bias=None, hidden=False, readonly=False) -> Check:
+    kwargs = {} if bias is None else {"bias": bias}
+    return Check(
+        "detect_edges",
+        name,
+        description,
+        answer("edge_detection.edges"),
+        (image, kernel),
+        kwargs,
+        hidden=hidden,
+        readonly=readonly,
+        mistakes=EDGE_MISTAKES,
+    )
+
+
+def sobel_check(name, description, image, hidden=False, readonly=False) -> Check:
+    return Check(
+        "sobel_magnitude",
+        name,
+        description,
+        answer("edge_detection.sobel"),
+        (image,),
+        hidden=hidden,
+        readonly=readonly,
+        mistakes=SOBEL_MISTAKES,
+    )
+
+
+def learn_check(name, description, X, kernel, hidden=False, readonly=False) -> Check:
+    """Y is made from X with ``kernel`` (by the answer key; frozen in the student copy), so the
+    student gets inputs and outputs only."""
+    kernel = np.asarray(kernel, dtype=np.float64)
+    return Check(
+        "learn_kernel",
+        name,
+        description,
+        answer("edge_detection.least_squares_kernel"),
+        (X, derived(name, "edge_detection.cross_correlate", X, kernel), kernel.shape),
+        compare=within(0.05),
+        hidden=hidden,
+        readonly=readonly,
+        mistakes=LEARN_MISTAKES,
+        timeout=60.0,
+    )
+
+
+def half_dark(h=6, w=6, edge=3) -> np.ndarray:
+    """Seed 004's image: 0 (dark) left of column ``edge``, 1 (bright) from it on."""
+    image = np.zeros((h, w))
+    image[:, edge:] = 1.0
+    return image
+
+
+def public_checks() -> list[Check]:
+    rng = np.random.default_rng(20240505)
+    band = np.zeros((5, 7))
+    band[1:4, :] = 1.0  # a bright horizontal band in rows 1-3
+    return [
+        Check(
+            "vertical_edge_kernel",
+            "test_vertical_edge_kernel_is_the_seed_filter",
+            "vertical_edge_kernel() is [[-1, 1], [-1, 1]]: right column minus left column.",
+            answer("edge_detection.vertical_kernel"),
+            compare=kernel_values,
+            mistakes={"axes-swapped": answer("edge_detection.vertical_swapped")},
+        ),
+        Check(
+            "horizontal_edge_kernel",
+            "test_horizontal_edge_kernel_is_the_transposed_filter",
+            "horizontal_edge_kernel() is [[-1, -1], [1, 1]]: bottom row minus top row.",
+            answer("edge_detection.horizontal_kernel"),
+            compare=kernel_values,
+            mistakes={"axes-swapped": answer("edge_detection.horizontal_swapped")},
+        ),
+        edge_check(
+            "test_detect_edges_finds_the_seed_vertical_edge",
+            "The seed's 6x6 half-dark image with [[-1, 1], [-1, 1]] and bias 0 gives a 5x5 map with a column of 2s.",
+            half_dark(),
+            VERTICAL.copy(),
+        ),
+        edge_check(
+            "test_detect_edges_finds_horizontal_edges_with_their_signs",
+            "A 5x7 image with a bright band in rows 1-3 and [[-1, -1], [1, 1]]: a row of 2s at the band's top edge, "
+            "a row of -2s at its bottom edge.",
+            band,
+            HORIZONTAL.copy(),
+        ),
+        edge_check(
+            "test_detect_edges_adds_the_bias_once",
+            "A random 5x6 image, an asymmetric (3, 2) kernel and bias 0.5 give Conv2D(1, (3, 2))'s 3x5 output.",
+            rng.uniform(0, 1, size=(5, 6)),
+            rng.uniform(-1, 1, size=(3, 2)),
+            0.5,
+        ),
+        sobel_check(
+            "test_sobel_magnitude_of_a_vertical_step",
+            "A 5x6 image, 0 left of column 3 and 1 from it on: next to the step gx = 4, gy = 0, magnitude 4.",
+            half_dark(5, 6),
+        ),
+        sobel_check(
+            "test_sobel_magnitude_of_a_random_image",
+            "A random 6x7 image gives sqrt(gx**2 + gy**2), a 4x5 map.",
+            rng.uniform(0, 1, size=(6, 7)),
+        ),
+        learn_check(
+            "test_learn_kernel_recovers_the_vertical_edge_kernel",
+            "From 8 random 8x8 images and their feature maps, recover [[-1, 1], [-1, 1]] within 0.05.",
+            rng.uniform(0, 1, size=(8, 8, 8)),
+            VERTICAL,
+        ),
+        learn_check(
+            "test_learn_kernel_recovers_a_random_3x3_kernel",
+            "From 6 random signed 9x9 images and their 7x7 feature maps, recover a random 3x3 kernel within 0.05.",
+            rng.uniform(-1, 1, size=(6, 9, 9)),
+            rng.uniform(-1, 1, size=(3, 3)),
+        ),
+    ]

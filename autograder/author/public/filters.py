@@ -1,0 +1,178 @@
+"""Checks for 02_filters: multi_filter_conv (several filters, stride, padding,
+activation) and channels_first (the transpose/swapaxes lesson)."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ...core.compare import equal
+from ...core.spec import Check
+from .answers import answer
+
+ACTIVATIONS = (None, "linear", "relu", "sigmoid", "tanh")
+
+# The activation a student most plausibly applies instead of the one asked for:
+# sigmoid and tanh are the two "squashing" functions and get mixed up; the seed's
+# manual code hard-codes sigmoid, which a student may keep for relu.
+WRONG_ACTIVATION = {"relu": "sigmoid", "sigmoid": "tanh", "tanh": "sigmoid"}
+
+# Simulated mistakes: what Keras gives for each (answer keys in ``autograder.keys.filters``).
+CONV_SIMULATORS = {
+    "flipped-kernel": "flipped",
+    "missing-bias": "no_bias",
+    "bias-per-channel": "bias_per_channel",
+    "bias-per-element": "bias_per_element",
+    "stride-ignored": "stride_ignored",
+    "same-padding-symmetric": "same_symmetric",
+    "activation-missing": "activation_missing",
+    "wrong-activation": "wrong_activation",
+    "activation-applied": "activation_applied",
+    "mean-instead-of-sum": "mean",
+    "filters-summed": "filters_summed",
+}
+
+
+def conv_mistakes(images, kernels, biases, strides=1, padding="valid", activation=None) -> dict:
+    """The simulated mistakes that can show on this input, judged from the input alone
+    (a 'same' call gets the symmetric-padding mistake even where the total padding is
+    even and the mistake gives the answer itself)."""
+    kernels = np.asarray(kernels)
+    found = []
+    if not np.array_equal(kernels, kernels[::-1, ::-1]):
+        found.append("flipped-kernel")
+    if np.any(np.asarray(biases) != 0):
+        found.append("missing-bias")
+        if kernels.shape[2] > 1:
+            found.append("bias-per-channel")
+        found.append("bias-per-element")
+    if np.any(np.asarray(strides) != 1):
+        found.append("stride-ignored")
+    if padding == "same":
+        found.append("same-padding-symmetric")
+    if activation in WRONG_ACTIVATION:
+        found += ["activation-missing", "wrong-activation"]
+    elif not all(np.all(np.asarray(a) >= 0) for a in (images, kernels, biases)):
+        found.append("activation-applied")  # relu changes something only if values go negative
+    found.append("mean-instead-of-sum")
+    if kernels.shape[3] > 1:
+        found.append("filters-summed")
+    return {mid: answer(f"filters.{CONV_SIMULATORS[mid]}") for mid in found}
+
+
+def conv_check(name, description, images, kernels, biases, hidden=False, readonly=False, points=1.0, **kwargs) -> Check:
+    """A multi_filter_conv check; ``kwargs`` are the strides/padding/activation passed to the student."""
+    return Check(
+        "multi_filter_conv",
+        name,
+        description,
+        answer("filters.multi_filter_conv"),
+        (images, kernels, biases),
+        kwargs,
+        hidden=hidden,
+        readonly=readonly,
+        points=points,
+        manual=True,
+        mistakes=conv_mistakes(images, kernels, biases, **kwargs),
+    )
+
+
+def same_values_and_dtype(expected, actual, dtype: str = "") -> str | None:
+    """``equal`` values and shape, and the input's dtype (``dtype``, e.g. "|u1") kept."""
+    reason = equal(expected, actual)
+    if reason:
+        return reason
+    if dtype and isinstance(actual, np.ndarray) and actual.dtype != np.dtype(dtype):
+        return f"the values are right, but the dtype changed: expected {np.dtype(dtype)}, got {actual.dtype}"
+    return None
+
+
+def channels_check(name, description, feature_maps, hidden=False, readonly=False) -> Check:
+    dtype = np.asarray(feature_maps).dtype.str
+    return Check(
+        "channels_first",
+        name,
+        description,
+        answer("filters.channels_first"),
+        (feature_maps,),
+        compare=functools.partial(same_values_and_dtype, dtype=dtype),
+        hidden=hidden,
+        readonly=readonly,
+        mistakes={"axes-swapped": answer("filters.swapaxes_first_last")},
+    )
+
+
+# The seed's np.random.randint(0, 10, size=(2, 3, 4)) array, as printed in the lecture.
+SEED_ARRAY = np.array(
+    [[[8, 0, 2, 1], [5, 8, 8, 8], [4, 4, 0, 1]], [[2, 2, 3, 5], [9, 4, 4, 2], [8, 9, 7, 3]]], dtype=np.int64
+)
+
+
+def public_checks() -> list[Check]:
+    rng = np.random.default_rng(20240502)
+    seed_images = rng.uniform(0, 1, size=(1, 5, 5, 3))
+    seed_kernels = rng.uniform(-1, 1, size=(4, 4, 3, 3))
+    seed_biases = np.array([0.1, -0.2, 0.3])
+    stride_images = rng.uniform(-1, 1, size=(2, 7, 8, 2))
+    stride_kernels = rng.uniform(-1, 1, size=(3, 2, 2, 3))
+    sigmoid_images = rng.uniform(-1, 1, size=(2, 5, 5, 3))
+    sigmoid_kernels = rng.uniform(-1, 1, size=(4, 4, 3, 3))
+    tanh_images = rng.uniform(-1, 1, size=(2, 4, 6, 3))
+    tanh_kernels = rng.uniform(-1, 1, size=(3, 2, 3, 2))
+    batch = rng.normal(size=(2, 3, 5, 4)).astype(np.float32)
+    return [
+        conv_check(
+            "test_multi_filter_conv_on_the_lecture_example",
+            "Three 4x4 filters on one 5x5 RGB image give a (1, 2, 2, 3) output, one feature map per filter.",
+            seed_images,
+            seed_kernels,
+            seed_biases,
+        ),
+        conv_check(
+            "test_multi_filter_conv_with_odd_same_padding",
+            "arange(25) as a 5x5 image, a 4x4 kernel of ones, stride 2, 'same': "
+            "[[54, 90, 51], [162, 240, 128], [111, 160, 84]] (pad 1 top/left, 2 bottom/right).",
+            np.arange(25.0).reshape(1, 5, 5, 1),
+            np.ones((4, 4, 1, 1)),
+            np.zeros(1),
+            strides=2,
+            padding="same",
+        ),
+        conv_check(
+            "test_multi_filter_conv_with_stride_2_and_relu",
+            "Two 7x8 images, three (3, 2) filters, stride 2, relu: output (2, 3, 4, 3).",
+            stride_images,
+            stride_kernels,
+            np.array([0.5, -1.0, 0.25]),
+            strides=2,
+            activation="relu",
+        ),
+        conv_check(
+            "test_multi_filter_conv_with_sigmoid",
+            "The lecture's sigmoid example: sigmoid is applied after the bias, per filter.",
+            sigmoid_images,
+            sigmoid_kernels,
+            np.array([-0.3, 0.2, 0.6]),
+            activation="sigmoid",
+        ),
+        conv_check(
+            "test_multi_filter_conv_with_same_padding_and_tanh",
+            "'same' padding with stride 1 keeps 4x6 (the (3, 2) kernel pads 1+1 rows and 0+1 columns), then tanh.",
+            tanh_images,
+            tanh_kernels,
+            np.array([0.4, -0.7]),
+            padding="same",
+            activation="tanh",
+        ),
+        channels_check(
+            "test_channels_first_on_the_lecture_array",
+            "The lecture's (2, 3, 4) integer array becomes (4, 2, 3): element [c] is the c-th channel's image.",
+            SEED_ARRAY,
+        ),
+        channels_check(
+            "test_channels_first_keeps_the_batch_axis",
+            "A float32 batch (2, 3, 5, 4) becomes (2, 4, 3, 5), still float32.",
+            batch,
+        ),
+    ]

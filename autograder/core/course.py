@@ -1,0 +1,108 @@
+"""The course: its assignments, their notebooks, graded functions and checks."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from .spec import Check
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment: a notebook whose functions are graded by checks."""
+
+    name: str
+    """Folder name, e.g. ``01_conv_basics``."""
+    notebook: str
+    """Notebook file name inside the folder."""
+    module: str
+    """Module name in ``autograder.checks`` (public) and ``autograder.hidden``."""
+    functions: tuple[str, ...]
+    """Graded functions (and classes), in notebook order."""
+
+    def checks(self, hidden: bool | None = None) -> list[Check]:
+        """Public checks, plus hidden ones when asked (``hidden=True``) or, with
+        ``hidden=None``, whenever this copy of the package has them."""
+        checks = list(importlib.import_module(f"autograder.author.public.{self.module}").public_checks())
+        if hidden is not False and has_hidden_checks():
+            checks += importlib.import_module(f"autograder.author.hidden.{self.module}").hidden_checks()
+        elif hidden:
+            raise RuntimeError("hidden checks are not part of this copy of the course")
+        return checks
+
+    def release_path(self) -> Path:
+        """Where this assignment's release notebook lies beside the package
+        (``assignments/<name>/<notebook>``, in the instructor's and the student's copy)."""
+        return Path(__file__).resolve().parent.parent.parent / "assignments" / self.name / self.notebook
+
+    def points(self, function: str, hidden: bool | None = None) -> float:
+        """Total points of one function's checks."""
+        return sum(c.points for c in self.checks(hidden) if c.function == function)
+
+
+ASSIGNMENTS: dict[str, Assignment] = {
+    a.name: a
+    for a in [
+        Assignment(
+            "01_conv_basics",
+            "conv_basics.ipynb",
+            "conv_basics",
+            ("conv_output_shape", "conv_weight_shapes", "conv2d_manual"),
+        ),
+        Assignment("02_filters", "filters.ipynb", "filters", ("multi_filter_conv", "channels_first")),
+        Assignment("03_pooling", "pooling.ipynb", "pooling", ("maxpool_manual", "avgpool_manual")),
+        Assignment(
+            "04_cnn_models",
+            "cnn_models.ipynb",
+            "cnn_models",
+            (
+                "count_conv_params",
+                "cascade_output_shapes",
+                "build_sequential_cnn",
+                "build_functional_cnn",
+                "SubclassedCNN",
+                "compare_mlp_cnn",
+            ),
+        ),
+        Assignment(
+            "05_edge_detection",
+            "edge_detection.ipynb",
+            "edge_detection",
+            ("vertical_edge_kernel", "horizontal_edge_kernel", "detect_edges", "sobel_magnitude", "learn_kernel"),
+        ),
+    ]
+}
+
+
+def has_hidden_checks() -> bool:
+    """True in the instructor's copy, False in the student copy (even when another
+    copy of the package, installed in the same environment, has them)."""
+    spec = importlib.util.find_spec("autograder.author.hidden")
+    return spec is not None and spec.origin is not None and Path(spec.origin).parent.parent == Path(__file__).parent.parent / "author"
+
+
+def assignment_for(path: str | Path) -> Assignment:
+    """The assignment a notebook belongs to, from its folder or its file name.
+
+    Raises:
+        ValueError: naming the path when neither matches an assignment.
+    """
+    path = Path(path)
+    if path.parent.name in ASSIGNMENTS:
+        return ASSIGNMENTS[path.parent.name]
+    for assignment in ASSIGNMENTS.values():
+        if path.name == assignment.notebook:
+            return assignment
+    known = ", ".join(f"{a.name}/{a.notebook}" for a in ASSIGNMENTS.values())
+    raise ValueError(f"Cannot tell which assignment {str(path)!r} belongs to. Expected one of: {known}")
+
+
+def assignment_of_function(function: str) -> Assignment:
+    """The assignment that grades ``function``."""
+    for assignment in ASSIGNMENTS.values():
+        if function in assignment.functions:
+            return assignment
+    raise ValueError(f"No assignment grades a function named {function!r}")

@@ -1,0 +1,231 @@
+"""Batch grading: find submissions, grade them in parallel, write every report.
+
+Submissions follow nbgrader's layout ``<root>/<student>/<assignment>/<notebook>``.
+Each submission gets its own sandboxed child; ``workers`` of them run at once.
+Results are written atomically as each submission finishes, so a killed batch
+loses nothing, and ``resume`` grades only what has no result yet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..core.course import ASSIGNMENTS, Assignment
+from ..core.results import NotebookResult, all_failed
+from ..execute.sandbox import Limits
+from ..judge.engine import Grader
+from ..report import reports
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's notebook for one assignment (``path`` None when missing)."""
+
+    student: str
+    assignment: Assignment
+    path: Path | None
+
+
+def discover(paths: list[str | Path]) -> list[Submission]:
+    """Submissions under ``paths``: notebooks, ``<student>/<assignment>`` folders, or
+    folders that hold them. A folder of an assignment without its notebook yields a
+    submission with ``path=None``.
+
+    Raises:
+        FileNotFoundError: naming a path that does not exist.
+    """
+    found: dict[tuple[str, str], Submission] = {}
+    for root in map(Path, paths):
+        if not root.exists():
+            raise FileNotFoundError(f"No such file or folder: {str(root)!r}")
+        folders = [root] if root.is_dir() else []
+        folders += [p for p in root.rglob("*") if p.is_dir()] if root.is_dir() else []
+        for folder in folders:
+            if folder.name not in ASSIGNMENTS or ".ipynb_checkpoints" in folder.parts:
+                continue
+            assignment = ASSIGNMENTS[folder.name]
+            expected = folder / assignment.notebook
+            notebooks = [expected] if expected.exists() else sorted(folder.glob("*.ipynb"))
+            key = (folder.parent.name, assignment.name)
+            found[key] = Submission(folder.parent.name, assignment, notebooks[0] if notebooks else None)
+        if root.is_file():
+            parent = root.parent
+            assignment = ASSIGNMENTS.get(parent.name) or next(
+                (a for a in ASSIGNMENTS.values() if a.notebook == root.name), None
+            )
+            if assignment is None:
+                raise ValueError(f"Cannot tell which assignment {str(root)!r} belongs to")
+            student = parent.parent.name if parent.name in ASSIGNMENTS else parent.name
+            found[(student, assignment.name)] = Submission(student, assignment, root)
+    return [found[k] for k in sorted(found)]
+
+
+def _missing(submission: Submission) -> NotebookResult:
+    reason = f"No notebook was submitted (expected {submission.assignment.name}/{submission.assignment.notebook})."
+    checks = all_failed(submission.assignment.checks(), reason)
+    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,))
+
+
+def _already_done(out: Path, submission: Submission, manifest: dict[str, str]) -> bool:
+    """A result the grader wrote, unchanged since, and not a grader error."""
+    relative = f"{submission.student}/{submission.assignment.name}/results.json"
+    if not reports.written_by_the_grader(out, relative, manifest):
+        return False
+    return not json.loads((out / relative).read_text())["extra_data"].get("grader_error")
+
+
+WEAKER = (
+    "Grading WITHOUT kernel isolation (--isolation none): student code runs as you, can read every file "
+    "you can (solutions, hidden checks, classmates' notebooks), reach the network and outlive the grader; "
+    "scores still come from the values the grader receives."
+)
+
+
+def _progress(done: int, total: int, text: str, stream=sys.stderr) -> None:
+    width = 24
+    filled = width * done // max(total, 1)
+    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text[:60]:<60}")
+    if done == total:
+        stream.write("\n")
+    stream.flush()
+
+
+def _grader_failed(submission: Submission, err: BaseException) -> NotebookResult:
+    """A result that says the grader (not the student) failed: never a silent 0."""
+    checks = all_failed(submission.assignment.checks(), "Not graded: the grader failed.")
+    error = f"{type(err).__name__}: {err}"
+    return NotebookResult(submission.student, submission.assignment.name, checks, grader_error=error)
+
+
+def _here(todo: list[Submission], grader: Grader, workers: int) -> Iterator[tuple[Submission, NotebookResult]]:
+    """Grade on this machine, ``workers`` submissions at once; yields as each finishes."""
+    for assignment in {s.assignment.name: s.assignment for s in todo}.values():
+        grader.prepare(assignment)
+    if todo:
+        grader.warm_up()
+
+    def run(submission: Submission) -> NotebookResult:
+        if submission.path is None:
+            return _missing(submission)
+        return grader.grade(submission.path, submission.student, submission.assignment)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(run, s): s for s in todo}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except Exception as err:  # a grader bug: report it, keep the batch going
+                yield futures[future], _grader_failed(futures[future], err)
+
+
+def _on_dask(todo, address, limits, hidden, isolation) -> Iterator[tuple[Submission, NotebookResult]]:
+    """Grade on a dask cluster; the notebooks travel as text, the results as plain data."""
+    from .cluster import DaskGrading
+
+    cluster = DaskGrading(address, limits, hidden, isolation)
+    try:
+        jobs = []
+        for submission in todo:
+            if submission.path is None:
+                yield submission, _missing(submission)
+                continue
+            try:
+                text = submission.path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                yield submission, _unreadable(submission, f"cannot read notebook {submission.path.name}: {err}")
+                continue
+            jobs.append((submission, text, submission.student, submission.assignment.name))
+        for submission, result in cluster.grade(jobs):
+            yield submission, _grader_failed(submission, result) if isinstance(result, Exception) else result
+    finally:
+        cluster.close()
+
+
+def _unreadable(submission: Submission, reason: str) -> NotebookResult:
+    checks = all_failed(submission.assignment.checks(), f"The notebook could not be read: {reason}")
+    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,))
+
+
+def grade(
+    paths: list[str | Path],
+    out: str | Path,
+    *,
+    workers: int = os.cpu_count() or 1,
+    resume: bool = False,
+    show_hidden: bool = False,
+    limits: Limits = Limits(),
+    hidden: bool | None = None,
+    progress: bool = True,
+    isolation: str = "namespaces",
+    dask: str | None = None,
+) -> dict:
+    """Grade every submission under ``paths`` and write reports to ``out``.
+
+    Args:
+        paths: notebooks or folders in nbgrader's ``<student>/<assignment>/`` layout.
+        out: folder for ``<student>/<assignment>/results.json``, feedback and the summary.
+        workers: submissions graded at once (each in its own sandboxed process).
+        resume: skip submissions whose results.json already exists without a grader error.
+        show_hidden: feedback pages show hidden checks' details (grades published).
+        limits: sandbox limits per submission.
+        hidden: force hidden checks on/off (None: use them when present).
+        progress: draw a progress bar on stderr.
+        isolation: "namespaces" (each submission in its own Linux namespaces) or "none".
+        dask: grade on a dask.distributed cluster: a scheduler address, or "local:N"
+            for a LocalCluster of N workers here (``workers`` is then unused).
+
+    Returns:
+        Figures of the run: submissions graded, skipped, grader errors, seconds.
+
+    Raises:
+        IsolationUnavailable: when the kernel cannot isolate children and
+            ``isolation`` is "namespaces" (nothing is graded).
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1. Received: workers={workers}")
+    if limits.threads == 0:  # submissions run side by side: no more TensorFlow threads than cores
+        limits = replace(limits, threads=max(1, (os.cpu_count() or 1) // workers))
+    out = Path(out)
+    submissions = discover(paths)
+    manifest = reports.read_manifest(out)
+    todo = [s for s in submissions if not (resume and _already_done(out, s, manifest))]
+    start = time.monotonic()
+    errors = 0
+    if isolation == "none":
+        print(WEAKER, file=sys.stderr)
+    if dask:
+        results, computed = _on_dask(todo, dask, limits, hidden, isolation), None
+    else:
+        grader = Grader(limits, hidden, isolation)
+        results = _here(todo, grader, workers)
+    try:
+        for done, (submission, graded) in enumerate(results, 1):
+            result = replace(graded, student=submission.student, assignment=submission.assignment.name)
+            errors += bool(result.grader_error)
+            reports.write_submission(out, result, show_hidden)
+            if progress:
+                _progress(
+                    done, len(todo), f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}"
+                )
+    finally:
+        results.close()
+        if not dask:
+            grader.close()
+            computed = grader.references_computed
+    summary = reports.write_class_summary(out) if submissions else {}
+    return {
+        "submissions": len(submissions),
+        "graded": len(todo),
+        "skipped": len(submissions) - len(todo),
+        "grader_errors": errors,
+        "references_computed": computed,  # None on dask: each worker computes (or caches) its own
+        "seconds": round(time.monotonic() - start, 2),
+        **{f"class_{k}": v for k, v in summary.items()},
+    }

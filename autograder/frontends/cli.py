@@ -1,0 +1,212 @@
+"""Command line: ``python -m autograder <command>``.
+
+Each command is a plain function elsewhere; this module only parses arguments,
+reading defaults back from those functions so each default is written once. A
+command is offered only where its module is part of this copy of the package (the
+student copy has no distribution or benchmark tools).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib.util
+import inspect
+import json
+import sys
+from pathlib import Path
+
+from ..execute.sandbox import Limits
+
+_LIMIT_HELP = {
+    "cell_seconds": "wall time per notebook cell",
+    "submission_seconds": "wall time per submission",
+    "memory_bytes": "memory a submission may add (bytes)",
+    "output_bytes": "captured output kept per cell (bytes)",
+    "threads": "TensorFlow threads per submission, 0: the cores shared out among the workers",
+    "scratch_bytes": "size of a submission's private /tmp, and the largest file it may write (bytes)",
+    "processes": "processes and threads a submission may have",
+}
+
+
+def _default(function, name):
+    return inspect.signature(function).parameters[name].default
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("sandbox limits")
+    for f in dataclasses.fields(Limits):
+        flag = "--" + f.name.replace("_", "-")
+        group.add_argument(
+            flag, type=type(f.default), default=f.default, help=f"{_LIMIT_HELP[f.name]} (default {f.default})"
+        )
+
+
+def _limits(args) -> Limits:
+    return Limits(**{f.name: getattr(args, f.name) for f in dataclasses.fields(Limits)})
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, received {text}")
+    return value
+
+
+def _present(module: str) -> bool:
+    """True when ``autograder.release.<module>`` is part of this copy of the package (not
+    found through another copy installed in the same environment)."""
+    package = Path(__file__).resolve().parent.parent
+    spec = importlib.util.find_spec(f"autograder.release.{module}")
+    return spec is not None and spec.origin is not None and Path(spec.origin).resolve().parent == package / "release"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import batch
+
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    g = commands.add_parser("grade", help="grade submissions and write results, feedback and a class summary")
+    g.add_argument("paths", nargs="+", help="notebooks or folders in nbgrader's <student>/<assignment>/ layout")
+    g.add_argument("--out", required=True, help="folder for results.json, feedback pages, grades.csv, summary")
+    g.add_argument(
+        "--workers",
+        type=_positive,
+        default=_default(batch.grade, "workers"),
+        help="parallel submissions (default: cores)",
+    )
+    g.add_argument("--resume", action="store_true", help="grade only submissions without a result yet")
+    g.add_argument(
+        "--show-hidden", action="store_true", help="feedback shows hidden checks' details (grades published)"
+    )
+    g.add_argument("--public-only", action="store_true", help="run the public checks only")
+    g.add_argument(
+        "--isolation",
+        choices=("namespaces", "none"),
+        default=_default(batch.grade, "isolation"),
+        help="namespaces: each submission in its own Linux user/mount/PID/network namespaces (default); "
+        "none: no kernel isolation, for machines without namespaces (student code can read your files)",
+    )
+    g.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="grade on a dask.distributed cluster: tcp://HOST:8786, or local:N for N worker processes here",
+    )
+    _add_limits(g)
+
+    c = commands.add_parser("self-check", help="check notebooks with the public checks (as pytest autograder does)")
+    c.add_argument("notebooks", nargs="*", help="default: every notebook in assignments/")
+    if _present("student_copy"):
+        s = commands.add_parser(
+            "student-copy", help="build the student copy: release notebooks, public checks, runtime"
+        )
+        s.add_argument("--out", required=True)
+    if _present("gradescope"):
+        from ..release import gradescope
+
+        b = commands.add_parser("gradescope-bundle", help="build a Gradescope autograder zip for one assignment")
+        b.add_argument("assignment")
+        b.add_argument("--out", required=True, help="zip file to write")
+        b.add_argument(
+            "--allow-default-secret",
+            action="store_true",
+            help="build even though AUTOGRADER_SECRET is unset or the public default (hidden inputs then guessable)",
+        )
+
+        r = commands.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
+        r.add_argument("assignment")
+        r.add_argument("--root", default=_default(gradescope.run, "root"))
+    if _present("bench"):
+        from ..release import bench as bench_module
+
+        bench = commands.add_parser("bench", help="benchmark every front end side by side")
+        bench.add_argument("--students", type=_positive, default=_default(bench_module.main, "students"))
+        bench.add_argument("--workers", type=_positive, default=_default(bench_module.main, "workers"))
+        bench.add_argument("--skip-nbgrader", action="store_true", help="leave out both nbgrader runs")
+        bench.add_argument(
+            "--dask", default=_default(bench_module.main, "dask"), help="dask cluster to time too (default local:2)"
+        )
+        bench.add_argument("--skip-dask", action="store_true", help="leave out the dask run")
+        bench.add_argument(
+            "--assignments", nargs="+", default=list(_default(bench_module.main, "assignments")), help="default: all"
+        )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ..execute.sandbox import GraderError, IsolationUnavailable
+
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (FileNotFoundError, FileExistsError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except IsolationUnavailable as err:
+        print(
+            f"error: {err}.\nThis machine cannot isolate student code with Linux namespaces (see the README's "
+            "'Sandbox and limits'). To grade anyway, with the weaker guarantee, pass --isolation none.",
+            file=sys.stderr,
+        )
+        return 2
+    except GraderError as err:
+        print(f"error: the grader failed (no grade was written for what it could not grade): {err}", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
+    if args.command == "grade":
+        from . import batch
+
+        figures = batch.grade(
+            args.paths,
+            args.out,
+            workers=args.workers,
+            resume=args.resume,
+            show_hidden=args.show_hidden,
+            limits=_limits(args),
+            hidden=False if args.public_only else None,
+            isolation=args.isolation,
+            dask=args.dask,
+        )
+        print(json.dumps(figures, indent=2))
+        print(
+            f"Reports: {args.out}/grades.csv, {args.out}/summary.html, {args.out}/<student>/<assignment>/feedback.html"
+        )
+        return 2 if figures["grader_errors"] else 0
+    if args.command == "self-check":
+        import pytest
+
+        submissions = [arg for notebook in args.notebooks for arg in ("--submission", notebook)]
+        return int(pytest.main([str(Path(__file__).resolve().parent.parent), "-p", "no:cacheprovider", *submissions]))
+    if args.command == "student-copy":
+        from ..release import student_copy
+
+        print(student_copy.build(args.out))
+        return 0
+    if args.command == "gradescope-bundle":
+        from ..release import gradescope
+
+        print(gradescope.bundle(args.assignment, args.out, allow_default_secret=args.allow_default_secret))
+        return 0
+    if args.command == "gradescope-run":
+        from ..release import gradescope
+
+        gradescope.run(args.assignment, root=args.root)
+        return 0
+    if args.command == "bench":
+        from ..release import bench
+
+        return bench.main(
+            students=args.students,
+            workers=args.workers,
+            skip_nbgrader=args.skip_nbgrader,
+            assignments=tuple(args.assignments),
+            dask=None if args.skip_dask else args.dask,
+        )
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

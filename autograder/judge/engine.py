@@ -1,0 +1,216 @@
+"""The grading engine: sandboxed children from preloaded fork servers, Keras
+references computed once per assignment in a trusted worker, scores decided here.
+
+The process that uses a ``Grader`` never runs student code and never imports
+TensorFlow: student code runs in children of the fork servers
+(``autograder.forkserver``), references in a worker process of their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import multiprocessing
+import re
+import threading
+import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+from ..core import course
+from ..core.results import NotebookResult, all_failed
+from ..core.spec import Check
+from ..execute import notebook, sandbox
+from ..execute.forkserver import ForkServer
+from ..execute.sandbox import GraderError, Limits
+from . import reference_cache, scoring
+
+_CELL_FRAME = re.compile(r'File "<ipython-input-[^>]*>", line (\d+)')
+
+
+def cell_error_summary(error: str) -> str:
+    """One line for a failed cell: the error, and the cell's line that raised it.
+
+    >>> cell_error_summary('  File "<ipython-input-1-2f4b>", line 2, in <module>\\n    y = x + 1\\nNameError: x')
+    'NameError: x (line 2: y = x + 1)'
+    """
+    lines = error.splitlines()
+    frames = [(m.group(1), i) for i, line in enumerate(lines) if (m := _CELL_FRAME.search(line))]
+    if not frames:
+        return lines[-1] if lines else error
+    number, at = frames[-1]
+    code = lines[at + 1].strip() if at + 1 < len(lines) - 1 else ""
+    return f"{lines[-1]} (line {number}" + (f": {code})" if code else ")")
+
+
+class Grader:
+    """Grades notebooks one at a time (thread-safe; use threads for parallelism).
+
+    Args:
+        limits: sandbox limits for each submission.
+        hidden: True/False to force hidden checks on/off; None uses them when present.
+        isolation: "namespaces" (kernel isolation; a child that cannot be isolated is a
+            grader error) or "none" (no namespaces, for machines without them).
+        references_in_process: compute Keras references in a thread of this process
+            (a dask worker, itself trusted and never forked from a fork server) instead
+            of a spawned worker process.
+    """
+
+    def __init__(
+        self,
+        limits: Limits = Limits(),
+        hidden: bool | None = None,
+        isolation: str = "namespaces",
+        references_in_process: bool = False,
+    ):
+        if isolation not in sandbox.ISOLATION_MODES:
+            raise ValueError(
+                f"Unknown isolation. Expected one of {sandbox.ISOLATION_MODES}. Received: isolation={isolation!r}"
+            )
+        self.limits, self.hidden, self.isolation = limits, hidden, isolation
+        self.references_in_process = references_in_process
+        self._lock = threading.Lock()
+        self._servers: dict[str, ForkServer] = {}
+        self._pool: Executor | None = None
+        self._checks: dict[str, list[Check]] = {}
+        self._references: dict[str, Future] = {}
+        self._demos: dict[str, dict[str, str]] = {}
+        self.references_computed = 0
+        """Checks whose references this Grader computed (0 when all came from the cache)."""
+
+    def servers(self, checks: list[Check]) -> dict[str, ForkServer]:
+        """The fork servers these checks need, started on first use (they preload in
+        the background)."""
+        kinds = {sandbox.kind_of(c) for c in checks} or {"tf"}
+        with self._lock:
+            for kind in kinds - set(self._servers):
+                self._servers[kind] = ForkServer(kind)
+            return {k: self._servers[k] for k in kinds}
+
+    def warm_up(self) -> None:
+        """Wait until every started fork server has preloaded and one child of each
+        has been isolated, so that one-off cost is not charged to a submission.
+
+        Raises:
+            GraderError: ``IsolationUnavailable`` when the kernel refuses the namespaces.
+        """
+        with self._lock:
+            servers = list(self._servers.values())
+        for server in servers:
+            sandbox.probe(server, self.limits, self.isolation)
+
+    def checks(self, assignment: course.Assignment) -> list[Check]:
+        with self._lock:
+            if assignment.name not in self._checks:
+                self._checks[assignment.name] = assignment.checks(self.hidden)
+            return self._checks[assignment.name]
+
+    def demos(self, assignment: course.Assignment) -> dict[str, str]:
+        """The release's demonstration cells (none when the release is not at hand)."""
+        with self._lock:
+            if assignment.name not in self._demos:
+                try:
+                    self._demos[assignment.name] = notebook.demo_cells(notebook.load(assignment.release_path()))
+                except notebook.NotebookError:
+                    self._demos[assignment.name] = {}
+            return self._demos[assignment.name]
+
+    def prepare(self, assignment: course.Assignment) -> Future:
+        """Start the fork servers and the reference computation an assignment needs
+        (once per Grader)."""
+        checks = self.checks(assignment)
+        self.servers(checks)
+        with self._lock:
+            if assignment.name not in self._references:
+                trusted = [dataclasses.replace(c, compare=None) for c in checks]
+                cached = reference_cache.load(trusted)
+                if cached is not None:
+                    future: Future = Future()
+                    future.set_result(cached)
+                else:
+                    if self._pool is None and self.references_in_process:
+                        self._pool = ThreadPoolExecutor(max_workers=1)
+                    elif self._pool is None:  # its own process tree: never forked from a fork server
+                        context = multiprocessing.get_context("spawn")
+                        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                    future = self._pool.submit(scoring.compute_references, trusted)
+                    future.add_done_callback(functools.partial(self._store, trusted))
+                    self.references_computed += len(trusted)
+                self._references[assignment.name] = future
+            return self._references[assignment.name]
+
+    @staticmethod
+    def _store(checks: list[Check], future: Future) -> None:
+        if not future.cancelled() and future.exception() is None:
+            reference_cache.store(checks, future.result())
+
+    def references(self, assignment: course.Assignment) -> list[dict]:
+        try:
+            return self.prepare(assignment).result()
+        except Exception as err:
+            raise GraderError(f"computing the Keras references for {assignment.name} failed: {err!r}") from err
+
+    def grade(self, path: str | Path, student: str = "", assignment: course.Assignment | None = None) -> NotebookResult:
+        """Grade the notebook file at ``path`` (see ``grade_notebook``)."""
+        assignment = assignment or course.assignment_for(path)
+        try:
+            nb = notebook.load(path)
+        except notebook.NotebookError as err:
+            results = all_failed(self.checks(assignment), f"The notebook could not be read: {err}")
+            return NotebookResult(student, assignment.name, results, 0.0, (str(err),))
+        return self.grade_notebook(nb, student, assignment)
+
+    def grade_text(self, text: str, student: str, assignment: course.Assignment) -> NotebookResult:
+        """Grade a notebook given as its JSON text (see ``grade_notebook``)."""
+        try:
+            nb = notebook.parse(text, assignment.notebook)
+        except notebook.NotebookError as err:
+            results = all_failed(self.checks(assignment), f"The notebook could not be read: {err}")
+            return NotebookResult(student, assignment.name, results, 0.0, (str(err),))
+        return self.grade_notebook(nb, student, assignment)
+
+    def grade_notebook(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
+        """Grade a notebook (as a dict). Never raises for a bad submission; a failure
+        of the grader itself is reported in ``NotebookResult.grader_error``."""
+        start = time.monotonic()
+        checks = self.checks(assignment)
+        cells = notebook.student_cells(nb, self.demos(assignment))
+        try:
+            self.prepare(assignment)
+            run = sandbox.run_submission(self.servers(checks), cells, checks, self.limits, self.isolation)
+            references = self.references(assignment)
+        except GraderError as err:
+            results = all_failed(checks, "Not graded: the grader failed (not your fault).")
+            return NotebookResult(student, assignment.name, results, time.monotonic() - start, grader_error=str(err))
+        outcomes = [run.outcomes[i] for i in range(len(checks))]
+        numbers = notebook.code_cell_numbers(nb)
+        notes = list(run.notes)
+        failing = [(i, c.error) for i, c in sorted(run.cells.items()) if c.error]
+        for index, error in failing:
+            number, total = numbers.get(index, (index, len(numbers)))
+            notes.append(f"Code cell {number} of {total}: {cell_error_summary(error)}")
+        return NotebookResult(
+            student,
+            assignment.name,
+            scoring.score(checks, references, outcomes),
+            time.monotonic() - start,
+            tuple(notes),
+            student_seconds=run.student_seconds,
+            sandbox_seconds=run.seconds,
+            cells={i: {"error": c.error, "output": c.output} for i, c in run.cells.items()},
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            servers, self._servers = list(self._servers.values()), {}
+        for server in servers:
+            server.stop()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

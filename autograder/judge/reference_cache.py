@@ -1,0 +1,68 @@
+"""Keras references cached on disk across runs, on the instructor's side.
+
+A cached entry is keyed by everything that determines it: the grading package's
+source, the checks themselves (their arguments, drawn from the course secret for
+hidden checks), and the NumPy/TensorFlow/Keras versions. The cache lives in
+``$AUTOGRADER_CACHE`` or ``~/.cache/cnn-course-autograder``, outside anything the
+sandbox can see; entries are plain data (``autograder.plain``), never pickle.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import os
+import pickle
+from pathlib import Path
+
+from ..core import plain
+from ..core.spec import Check
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def cache_dir() -> Path:
+    """Where references are cached (``$AUTOGRADER_CACHE`` overrides the default)."""
+    default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cnn-course-autograder"
+    return Path(os.environ.get("AUTOGRADER_CACHE") or default) / "references"
+
+
+@functools.cache
+def _environment_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in ("numpy", "tensorflow", "tensorflow-cpu", "keras"):
+        try:
+            digest.update(f"{name}=={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}: absent".encode())
+    return digest.hexdigest()
+
+
+def key(checks: list[Check]) -> str:
+    """The cache key of these checks' references."""
+    definitions = [(c.name, c.reference, c.args, dict(c.kwargs), dict(c.mistakes)) for c in checks]
+    return hashlib.sha256(_environment_digest().encode() + pickle.dumps(definitions, protocol=4)).hexdigest()
+
+
+def load(checks: list[Check]) -> list[dict] | None:
+    """The cached references of ``checks``, or None."""
+    try:
+        references = plain.loads((cache_dir() / f"{key(checks)}.bin").read_bytes())
+    except (OSError, ValueError):
+        return None
+    return references if isinstance(references, list) and len(references) == len(checks) else None
+
+
+def store(checks: list[Check], references: list[dict]) -> None:
+    """Cache ``references`` (best effort: an unwritable cache only costs time)."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key(checks)}.{os.getpid()}.tmp"
+        tmp.write_bytes(plain.dumps(references))
+        os.replace(tmp, folder / f"{key(checks)}.bin")
+    except OSError:
+        pass

@@ -1,0 +1,92 @@
+"""The student copy of the course: release notebooks, the public checks with their
+references precomputed, and the self-check runtime. It holds no solution code, no
+hidden check, no hidden input and no code that computes an answer (references,
+simulated mistakes, geometry: the answer keys stay in ``autograder.keys``); ``build``
+ships an allow-list of modules and then proves it with ``autograder.leaks``."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..author.public.answers import FROZEN, derived_inputs
+from ..core import plain
+from ..core.course import ASSIGNMENTS
+from ..judge.scoring import compute_references
+from . import leaks
+
+PROJECT = Path(__file__).resolve().parent.parent.parent
+SHIPPED = (
+    "__init__.py",
+    "__main__.py",
+    "conftest.py",
+    "test_notebooks.py",
+    "inline.py",
+    "core",
+    "execute",
+    "judge",
+    "report",
+    "frontends",
+    "author/__init__.py",
+    "author/public",
+)
+"""What of ``autograder`` ships to students, as whole subpackages (and the package's
+entry points): the runtime that executes a notebook, judges it with the frozen public
+references and reports, and the public check declarations. Everything else (the answer
+keys, hidden checks, Keras references, release and distribution tools) stays with the
+instructor."""
+
+STUDENT_README = """# CNN course: student copy
+
+Open the notebooks in `assignments/` with JupyterLab, fill in every cell that says
+`YOUR CODE HERE`, and run the test cell under it.
+
+Check your whole work from this folder with
+
+    pip install -e .
+    pytest autograder                                   # all notebooks in assignments/
+    pytest autograder --submission assignments/01_conv_basics/conv_basics.ipynb
+
+These are the public checks; the course grades with further hidden checks of the
+same functions on other inputs.
+"""
+
+
+def public_references() -> dict[str, dict]:
+    """Every public check's reference, computed here (with Keras and the answers)."""
+    references = {}
+    for assignment in ASSIGNMENTS.values():
+        checks = assignment.checks(hidden=False)
+        references.update(zip((c.name for c in checks), compute_references(checks)))
+    return references
+
+
+def build(out: str | Path) -> Path:
+    """Write the student copy to ``out`` (which must not exist yet) and return it.
+
+    Raises:
+        FileExistsError: when ``out`` exists.
+        RuntimeError: listing the answer code found in the copy (which is then removed).
+    """
+    out = Path(out)
+    if out.exists():
+        raise FileExistsError(f"Refusing to overwrite an existing folder. Received: out={str(out)!r}")
+    shutil.copytree(PROJECT / "assignments", out / "assignments")
+    package = PROJECT / "autograder"
+    for part in SHIPPED:
+        source, target = package / part, out / "autograder" / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy(source, target)
+    shutil.copy(PROJECT / "pyproject.toml", out / "pyproject.toml")
+    (out / "README.md").write_text(STUDENT_README)
+    references = public_references()
+    frozen = {"references": references, "inputs": derived_inputs(list(references))}
+    (out / FROZEN.relative_to(PROJECT)).write_bytes(plain.dumps(frozen))
+    found = leaks.find(out, references)
+    if found:
+        shutil.rmtree(out)
+        raise RuntimeError("The student copy would leak answer code:\n" + "\n".join(map(str, found[:20])))
+    return out

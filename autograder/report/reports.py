@@ -1,0 +1,299 @@
+"""Writing results: results.json per submission, feedback pages, and the class
+summary (grades.csv, pass rates, misconception counts, score histogram).
+
+Everything here takes ``NotebookResult`` objects; results.json files are read back
+with ``NotebookResult.from_json``, so a resumed batch summarises earlier results
+exactly like new ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import html
+import io
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ..core.course import ASSIGNMENTS
+from ..core.results import CheckResult, NotebookResult
+from ..judge.misconceptions import CATALOGUE
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file so that readers see the old or the new content, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, mode) as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def to_json(result: NotebookResult) -> dict:
+    """Gradescope's results.json; ``extra_data`` carries the whole result (without the
+    cells' outputs), which ``NotebookResult.from_json`` reads back."""
+    return result.to_json()
+
+
+def _by_function(result: NotebookResult) -> dict[str, list[CheckResult]]:
+    found: dict[str, list[CheckResult]] = defaultdict(list)
+    for check in result.checks:
+        found[check.function].append(check)
+    return found
+
+
+def feedback_markdown(result: NotebookResult, show_hidden: bool = False) -> str:
+    """A student's feedback page: score per function, each failed check explained.
+
+    Hidden checks show only pass/fail until ``show_hidden`` (grades published)."""
+    lines = [
+        f"# {result.assignment}: feedback for {result.student}",
+        "",
+        f"**Score: {result.score:g} / {result.max_score:g}**",
+        "",
+    ]
+    if result.grader_error:
+        lines += [f"> The grader failed on this submission (not your fault): {result.grader_error}", ""]
+    lines += [f"- {note}" for note in result.notes]
+    lines += ["", "| function | score |", "| --- | --- |"]
+    for function, (got, top) in result.function_scores().items():
+        lines.append(f"| `{function}` | {got:g} / {top:g} |")
+    for function, checks in _by_function(result).items():
+        lines += ["", f"## `{function}`", ""]
+        for check in checks:
+            mark = "passed" if check.passed else "FAILED"
+            label = " (hidden check)" if check.hidden else ""
+            lines.append(f"- **{mark}** `{check.name}`{label}: {check.points:g} / {check.max_points:g}")
+            if not check.passed and (show_hidden or not check.hidden):
+                text = f"{check.description}\n{check.message}".strip()
+                body = "\n".join("      " + line for line in text.splitlines())
+                lines += ["", "  ```text", body, "  ```"]
+            elif not check.passed:
+                lines.append("  (details are shown when grades are published)")
+    return "\n".join(lines) + "\n"
+
+
+def markdown_to_html(title: str, markdown: str) -> str:
+    """A small, dependency-free rendering of the Markdown written here."""
+    body, in_code, in_table = [], False, False
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            body.append("</pre>" if in_code else "<pre>")
+            in_code = not in_code
+            continue
+        if in_code:
+            body.append(html.escape(line.strip()))
+            continue
+        if stripped.startswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if set("".join(cells)) <= {"-", " "}:
+                continue
+            tag = "th" if not in_table else "td"
+            if not in_table:
+                body.append("<table>")
+                in_table = True
+            body.append("<tr>" + "".join(f"<{tag}>{_inline(c)}</{tag}>" for c in cells) + "</tr>")
+            continue
+        if in_table:
+            body.append("</table>")
+            in_table = False
+        if stripped.startswith("#"):
+            level = len(stripped) - len(stripped.lstrip("#"))
+            body.append(f"<h{level}>{_inline(stripped[level:].strip())}</h{level}>")
+        elif stripped.startswith("- "):
+            body.append(f"<p>&bull; {_inline(stripped[2:])}</p>")
+        elif stripped.startswith("!["):
+            alt, src = stripped[2:].split("](", 1)
+            body.append(f'<img alt="{html.escape(alt)}" src="{html.escape(src.rstrip(")"))}">')
+        elif stripped:
+            body.append(f"<p>{_inline(stripped.lstrip('> '))}</p>")
+    if in_table:
+        body.append("</table>")
+    style = "body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{background:#f4f4f4;padding:.5em}td,th{border:1px solid #ccc;padding:.2em .6em}table{border-collapse:collapse}"
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{style}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+
+
+def _inline(text: str) -> str:
+    text = html.escape(text)
+    parts = text.split("**")
+    text = "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
+    parts = text.split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+MANIFEST = ".results-manifest.json"
+"""In the output folder: results.json path -> SHA-256 of the content the grader wrote."""
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def written_by_the_grader(out: Path, relative: str, manifest: dict[str, str]) -> bool:
+    """True when ``out/relative`` holds exactly what the grader wrote there."""
+    try:
+        return manifest.get(relative) == _digest((out / relative).read_bytes())
+    except OSError:
+        return False
+
+
+def write_submission(out: Path, result: NotebookResult, show_hidden: bool = False) -> dict:
+    """Write results.json, feedback.md and feedback.html for one submission, and
+    record results.json's digest in the output folder's manifest."""
+    data = result.to_json()
+    folder = out / result.student / result.assignment
+    content = json.dumps(data, indent=2)
+    write_atomic(folder / "results.json", content)
+    manifest = read_manifest(out)
+    manifest[f"{result.student}/{result.assignment}/results.json"] = _digest(content.encode())
+    write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+    page = feedback_markdown(result, show_hidden)
+    write_atomic(folder / "feedback.md", page)
+    write_atomic(folder / "feedback.html", markdown_to_html(f"{result.assignment} feedback", page))
+    return data
+
+
+def load_results(out: Path) -> list[NotebookResult]:
+    """Every results.json under ``out`` that the grader wrote and nobody changed since
+    (see ``MANIFEST``), with student and assignment taken from where it lies, never
+    from what the file says."""
+    manifest, found = read_manifest(out), []
+    for path in sorted(out.glob("*/*/results.json")):
+        relative = path.relative_to(out).as_posix()
+        if not written_by_the_grader(out, relative, manifest):
+            continue
+        result = NotebookResult.from_json(json.loads(path.read_text()))
+        found.append(dataclasses.replace(result, student=path.parent.parent.name, assignment=path.parent.name))
+    return found
+
+
+def grades_table(results: list[NotebookResult]) -> tuple[list[str], list[list]]:
+    """grades.csv: one row per student, a column per assignment and per function, a total.
+    A submission the grader failed on shows ERROR, never a silent 0."""
+    assignments = sorted({r.assignment for r in results})
+    columns: list[tuple[str, str | None]] = []
+    for name in assignments:
+        columns.append((name, None))
+        functions = ASSIGNMENTS[name].functions if name in ASSIGNMENTS else ()
+        columns += [(name, f) for f in functions]
+    by_student: dict[str, dict[str, NotebookResult]] = defaultdict(dict)
+    for r in results:
+        by_student[r.student][r.assignment] = r
+    header = ["student"] + [a if f is None else f"{a}:{f}" for a, f in columns] + ["total"]
+    rows = []
+    for student in sorted(by_student):
+        row: list = [student]
+        total = 0.0
+        for assignment, function in columns:
+            r = by_student[student].get(assignment)
+            if r is None:
+                row.append("")
+            elif r.grader_error:
+                row.append("ERROR")
+            elif function is None:
+                row.append(f"{r.score:g}")
+                total += r.score
+            else:
+                row.append(f"{r.function_scores().get(function, (0.0, 0.0))[0]:g}")
+        row.append(f"{total:g}")
+        rows.append(row)
+    return header, rows
+
+
+def _histogram_png(path: Path, results: list[dict]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    by_assignment: dict[str, list[float]] = defaultdict(list)
+    for r in results:
+        if r.max_score:
+            by_assignment[r.assignment].append(100 * r.score / r.max_score)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.hist(list(by_assignment.values()), bins=range(0, 101, 10), label=list(by_assignment), stacked=True)
+    ax.set_xlabel("score (% of the assignment's points)")
+    ax.set_ylabel("submissions")
+    ax.set_title("Score distribution")
+    if by_assignment:
+        ax.legend(fontsize="small")
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=90)
+    plt.close(fig)
+    write_atomic(path, buf.getvalue())
+
+
+def write_class_summary(out: Path) -> dict:
+    """grades.csv, summary.md/.html (pass rate per check, misconception counts) and
+    histogram.png from every results.json under ``out``. Returns figures for the CLI."""
+    results = load_results(out)
+    header, rows = grades_table(results)
+    buf = io.StringIO()
+    csv.writer(buf).writerows([header, *rows])
+    write_atomic(out / "grades.csv", buf.getvalue())
+
+    passes: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    mistakes: Counter = Counter()
+    students_with: dict[str, set] = defaultdict(set)
+    errors = [r for r in results if r.grader_error]
+    for r in results:
+        for check in r.checks:
+            key = (r.assignment, check.name)
+            passes[key][0] += check.passed
+            passes[key][1] += 1
+            for m in check.misconceptions:
+                mistakes[m] += 1
+                students_with[m].add(r.student)
+    lines = [
+        "# Class summary",
+        "",
+        f"{len({r.student for r in results})} students, {len(results)} graded submissions"
+        + (f", {len(errors)} with grader errors (marked ERROR in grades.csv)" if errors else "")
+        + ".",
+        "",
+        "![score histogram](histogram.png)",
+        "",
+        "## Scores",
+        "",
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join("---" for _ in header) + " |",
+    ]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    lines += ["", "## Pass rate per check", "", "| assignment | check | passed |", "| --- | --- | --- |"]
+    for (assignment, name), (ok, n) in sorted(passes.items(), key=lambda kv: kv[1][0] / kv[1][1]):
+        lines.append(f"| {assignment} | `{name}` | {ok}/{n} ({100 * ok / n:.0f}%) |")
+    lines += ["", "## Misconceptions across the class", ""]
+    if mistakes:
+        lines += ["| misconception | failed checks | students | what it means |", "| --- | --- | --- | --- |"]
+        for m, count in mistakes.most_common():
+            lines.append(f"| `{m}` | {count} | {len(students_with[m])} | {CATALOGUE.get(m, ('',))[0]} |")
+    else:
+        lines.append("None recognised.")
+    page = "\n".join(lines) + "\n"
+    write_atomic(out / "summary.md", page)
+    write_atomic(out / "summary.html", markdown_to_html("Class summary", page))
+    _histogram_png(out / "histogram.png", results)
+    return {"students": len(rows), "submissions": len(results), "grader_errors": len(errors)}
