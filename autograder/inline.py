@@ -3,7 +3,7 @@
 It calls the student's function in the kernel and compares with Keras there, so
 a student sees at once what passes. It is for feedback only: the batch grader,
 ``pytest autograder`` and nbgrader's autograde (through
-``autograder.nbgrader_plugin``) re-grade in the sandbox, and those scores count.
+``autograder.frontends.nbgrader_plugin``) re-grade in the sandbox, and those scores count.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Comparators: ``compare(expected, actual)`` -> None when they agree, else a reason.
 
-Both sides are plain data (see ``autograder.plain``). Arrays agree within float32
+Both sides are plain data (see ``autograder.core.plain``). Arrays agree within float32
 tolerance scaled to the data: ``|a - e| <= atol * scale + rtol * |e|`` with
 ``scale = max(1, max |e|)``.
 """

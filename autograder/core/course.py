@@ -19,7 +19,7 @@ class Assignment:
     notebook: str
     """Notebook file name inside the folder."""
     module: str
-    """Module name in ``autograder.checks`` (public) and ``autograder.hidden``."""
+    """Module name in ``autograder.author.public`` (public) and ``autograder.author.hidden``."""
     functions: tuple[str, ...]
     """Graded functions (and classes), in notebook order."""
 

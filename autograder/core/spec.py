@@ -1,7 +1,7 @@
 """What a check is: one call of a student function and how its answer is judged.
 
-Checks are plain data built by the modules in ``autograder.checks`` (public) and
-``autograder.hidden`` (hidden). The same ``Check`` objects drive every front end:
+Checks are plain data built by the modules in ``autograder.author.public`` (public) and
+``autograder.author.hidden`` (hidden). The same ``Check`` objects drive every front end:
 the in-notebook ``check()``, ``pytest autograder``, nbgrader's autograde and the
 batch grader.
 """
@@ -34,7 +34,7 @@ class Check:
     """Keyword arguments."""
     compare: Comparator | None = None
     """``compare(expected, actual)`` -> None when they agree, else a reason.
-    None means ``autograder.compare.allclose``."""
+    None means ``autograder.core.compare.allclose``."""
     points: float = 1.0
     hidden: bool = False
     """Hidden checks are absent from the student copy and reported after grades
@@ -45,7 +45,7 @@ class Check:
     readonly: bool = False
     """Pass the array arguments read-only, so in-place writes raise."""
     adapter: str | None = None
-    """Name of a function in ``autograder.adapters`` that turns a non-plain answer
+    """Name of a function in ``autograder.execute.adapters`` that turns a non-plain answer
     (e.g. a Keras model) into plain data; runs beside the student code."""
     manual: bool = False
     """The function must compute with NumPy only (forbidden-library probe)."""

@@ -1,7 +1,7 @@
 """Calling a student function for one check, beside the student code.
 
 ``call(obj, spec)`` runs the function on fresh copies of the check's arguments
-and returns a plain ``dict`` (see ``autograder.plain``):
+and returns a plain ``dict`` (see ``autograder.core.plain``):
 
 - ``value``: the answer as plain data (None on error);
 - ``error``: None, or a short reason (the student's own frames of a traceback);

@@ -1,8 +1,8 @@
 """The sandboxed child's side: run the cells and the calls the parent sends, answer
 with plain data.
 
-The child is forked from a fork server (``autograder.forkserver``), isolated by
-``autograder.isolation``, and then serves one request at a time on its channel:
+The child is forked from a fork server (``autograder.execute.forkserver``), isolated by
+``autograder.execute.isolation``, and then serves one request at a time on its channel:
 
 - ``{"op": "cell", "index": i, "source": s}`` -> ``{"event": "cell_done", "index": i,
   "error": str | None, "forbidden": bool, "output": str, "seconds": float}``;

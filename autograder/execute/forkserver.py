@@ -11,7 +11,7 @@ with the sandbox's allow-listed environment, so neither it nor any child it fork
 has ever held the grader's secrets. It talks to the grader over a Unix socket: the
 grader sends ``{"op": "fork", ...}`` with the child's end of a fresh socket pair
 attached; the server forks, the child isolates itself and serves on that socket
-(``autograder.child.serve``), and the server answers ``{"event": "forked", "pid"}``.
+(``autograder.execute.child.serve``), and the server answers ``{"event": "forked", "pid"}``.
 
 ``ForkServer`` is the grader's handle. A server that does not answer in time (it
 died, or something stopped it) is replaced, and the fork tried once more.

@@ -15,7 +15,7 @@ starts dies with it. What the child can reach afterwards:
 - its own loopback network, its own process tree, nothing else.
 
 Where this cannot work (not Linux, user namespaces forbidden), ``enter`` raises
-``IsolationError`` with the reason; see ``autograder.sandbox`` for the policy.
+``IsolationError`` with the reason; see ``autograder.execute.sandbox`` for the policy.
 """
 
 from __future__ import annotations

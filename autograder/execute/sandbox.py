@@ -1,6 +1,6 @@
 """Running a submission in sandboxed children, and what the grader accepts back.
 
-A submission runs in one child per kind it needs (see ``autograder.forkserver``):
+A submission runs in one child per kind it needs (see ``autograder.execute.forkserver``):
 the NumPy-only functions in a ``numpy`` child, the others in a ``tf`` child. Each
 child executes the notebook's code cells in order, then the parent sends it one
 call at a time and reads exactly one reply per request, within a deadline. A reply

@@ -3,7 +3,7 @@ references computed once per assignment in a trusted worker, scores decided here
 
 The process that uses a ``Grader`` never runs student code and never imports
 TensorFlow: student code runs in children of the fork servers
-(``autograder.forkserver``), references in a worker process of their own.
+(``autograder.execute.forkserver``), references in a worker process of their own.
 """
 
 from __future__ import annotations

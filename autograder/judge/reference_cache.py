@@ -4,7 +4,7 @@ A cached entry is keyed by everything that determines it: the grading package's
 source, the checks themselves (their arguments, drawn from the course secret for
 hidden checks), and the NumPy/TensorFlow/Keras versions. The cache lives in
 ``$AUTOGRADER_CACHE`` or ``~/.cache/cnn-course-autograder``, outside anything the
-sandbox can see; entries are plain data (``autograder.plain``), never pickle.
+sandbox can see; entries are plain data (``autograder.core.plain``), never pickle.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Scoring: from references and call outcomes to check results with feedback.
 
 Runs only in a trusted process. A reference is ``{"expected": ..., "alternates":
-{misconception id: ...}}``; an outcome is what ``autograder.calls.call`` returned.
+{misconception id: ...}}``; an outcome is what ``autograder.execute.calls.call`` returned.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The student copy of the course: release notebooks, the public checks with their
 references precomputed, and the self-check runtime. It holds no solution code, no
 hidden check, no hidden input and no code that computes an answer (references,
-simulated mistakes, geometry: the answer keys stay in ``autograder.keys``); ``build``
-ships an allow-list of modules and then proves it with ``autograder.leaks``."""
+simulated mistakes, geometry: the answer keys stay in ``autograder.author.keys``); ``build``
+ships an allow-list of modules and then proves it with ``autograder.release.leaks``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Answer keys for 01_conv_basics: the references are Keras's (``autograder.references``);
+"""Answer keys for 01_conv_basics: the references are Keras's (``autograder.author.references``);
 each simulated mistake is what Keras gives for that mistake on the same input."""
 
 from __future__ import annotations

@@ -2,12 +2,12 @@
 
 Every function that computes a student function's answer, or a close variant of
 it (Keras references, simulated mistakes, padding and window geometry), lives in
-``autograder.keys``, which the student copy leaves out. The check modules that
+``autograder.author.keys``, which the student copy leaves out. The check modules that
 ship name them with ``answer("<module>.<function>")``: a picklable handle that
 imports the key only when it is called, in a trusted process of the instructor's
 copy. The student copy instead carries every public check's reference precomputed,
 and the few public inputs that are themselves computed from an answer (``derived``),
-in ``FROZEN`` (written by ``autograder.student_copy``), so no key runs there.
+in ``FROZEN`` (written by ``autograder.release.student_copy``), so no key runs there.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@ network built three ways (build_sequential_cnn, build_functional_cnn, Subclassed
 and compare_mlp_cnn.
 
 Models cross the process boundary as plain data only: the adapters in
-``autograder.adapters`` report a model's kind, its layers in call order (class,
+``autograder.execute.adapters`` report a model's kind, its layers in call order (class,
 parameter count, output shape) and its outputs under seeded weights mapped by kernel
 shape. The references are the same adapters applied to the seed network; they and
-the simulated mistakes are answer keys (``autograder.keys.cnn_models``).
+the simulated mistakes are answer keys (``autograder.author.keys.cnn_models``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from ...core.compare import equal
 from ...core.spec import Check
 from .answers import answer
 
-# References and simulated mistakes are answer keys (``autograder.keys.conv_basics``).
+# References and simulated mistakes are answer keys (``autograder.author.keys.conv_basics``).
 SHAPE_MISTAKES = {
     "off-by-one-size": answer("conv_basics.shape_no_plus_one"),
     "stride-ignored": answer("conv_basics.shape_stride_ignored"),

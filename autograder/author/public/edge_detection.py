@@ -25,7 +25,7 @@ def kernel_values(expected, actual) -> str | None:
     return allclose(expected, actual, atol=0.0, rtol=0.0)
 
 
-# References and simulated mistakes are answer keys (``autograder.keys.edge_detection``).
+# References and simulated mistakes are answer keys (``autograder.author.keys.edge_detection``).
 EDGE_MISTAKES = {
     "flipped-kernel": answer("edge_detection.edges_flipped"),
     "missing-bias": answer("edge_detection.edges_no_bias"),

@@ -18,7 +18,7 @@ ACTIVATIONS = (None, "linear", "relu", "sigmoid", "tanh")
 # manual code hard-codes sigmoid, which a student may keep for relu.
 WRONG_ACTIVATION = {"relu": "sigmoid", "sigmoid": "tanh", "tanh": "sigmoid"}
 
-# Simulated mistakes: what Keras gives for each (answer keys in ``autograder.keys.filters``).
+# Simulated mistakes: what Keras gives for each (answer keys in ``autograder.author.keys.filters``).
 CONV_SIMULATORS = {
     "flipped-kernel": "flipped",
     "missing-bias": "no_bias",

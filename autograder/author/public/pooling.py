@@ -1,7 +1,7 @@
 """Checks for 03_pooling: maxpool_manual, avgpool_manual.
 
 The references and every simulated mistake are answer keys
-(``autograder.keys.pooling``): Keras' own pooling layers on an explicitly padded
+(``autograder.author.keys.pooling``): Keras' own pooling layers on an explicitly padded
 copy of the input, so a simulation is exactly what Keras gives for that mistake.
 """
 
