@@ -18,6 +18,7 @@ used, so a notebook that imports TensorFlow at the top still defines its functio
 
 from __future__ import annotations
 
+import enum
 import importlib.abc
 import importlib.machinery
 import sys
@@ -26,6 +27,29 @@ import types
 
 from ..core import plain
 from .calls import CallSpec, CallTimeout, call, student_traceback, time_limit
+
+
+class Op(str, enum.Enum):
+    """What the parent asks a child (the ``op`` of a request)."""
+
+    CELL = "cell"
+    CALL = "call"
+    EXIT = "exit"
+    FORK = "fork"
+    """Asked of a fork server, not of a child."""
+
+
+class Event(str, enum.Enum):
+    """What a child or a fork server says (the ``event`` of a message)."""
+
+    READY = "ready"
+    FATAL = "fatal"
+    """Isolation or preloading failed, before any student code ran."""
+    CELL_DONE = "cell_done"
+    RESULT = "result"
+    FORKED = "forked"
+    ERROR = "error"
+
 
 FORBIDDEN_MODULES = ("tensorflow", "keras", "tf_keras", "torch", "jax", "jaxlib", "skimage", "cv2")
 FORBIDDEN_SUBMODULES = ("scipy.signal", "scipy.ndimage")
@@ -152,23 +176,23 @@ def serve(conn, cell_seconds: float, output_bytes: int) -> None:
     """Answer the parent's requests until it says exit or the channel closes."""
     send, recv, dumps, loads = conn.send_bytes, conn.recv_bytes, plain.dumps, plain.loads
     shell = notebook_shell()
-    send(dumps({"event": "ready"}))
+    send(dumps({"event": Event.READY}))
     while True:
         try:
             request = loads(recv(MAX_MESSAGE))
         except (EOFError, OSError, ValueError):
             return
         op = request.get("op") if isinstance(request, dict) else None
-        if op == "cell":
+        if op == Op.CELL:
             reply = run_cell(shell, request["source"], cell_seconds, output_bytes)
-            send(dumps({"event": "cell_done", "index": request["index"], **reply}))
-        elif op == "call":
+            send(dumps({"event": Event.CELL_DONE, "index": request["index"], **reply}))
+        elif op == Op.CALL:
             spec = CallSpec.from_plain(request["call"])
             if spec.function not in shell.user_ns:
                 error = f"{spec.function} is not defined in the notebook"
                 outcome = {"value": None, "error": error, "mutated": False, "seconds": 0.0}
             else:
                 outcome = call(shell.user_ns[spec.function], spec)
-            send(dumps({"event": "result", "index": request["index"], **outcome}))
+            send(dumps({"event": Event.RESULT, "index": request["index"], **outcome}))
         else:
             return

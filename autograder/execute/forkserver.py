@@ -33,6 +33,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..core import plain
+from .child import Event, Op
 
 KINDS = ("tf", "numpy")
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)
@@ -111,7 +112,7 @@ def _run_child(kind: str, channel: socket.socket, request: dict, view, root: str
             tf.config.threading.set_intra_op_parallelism_threads(request["threads"])
             tf.config.threading.set_inter_op_parallelism_threads(request["threads"])
     except BaseException as err:
-        conn.send_bytes(plain.dumps({"event": "fatal", "reason": f"{type(err).__name__}: {err}"}))
+        conn.send_bytes(plain.dumps({"event": Event.FATAL, "reason": f"{type(err).__name__}: {err}"}))
         os._exit(70)
     try:
         child.serve(conn, request["cell_seconds"], request["output_bytes"])
@@ -129,10 +130,10 @@ def serve(kind: str, control_fd: int) -> None:
         view = isolation.host_view(_forbidden_folders() if kind == "numpy" else ())
         root = tempfile.mkdtemp(prefix="autograder-root-")
     except BaseException:
-        control.send(plain.dumps({"event": "fatal", "reason": traceback.format_exc(limit=3)}))
+        control.send(plain.dumps({"event": Event.FATAL, "reason": traceback.format_exc(limit=3)}))
         return
     children: set[int] = set()
-    control.send(plain.dumps({"event": "ready", "pid": os.getpid()}))
+    control.send(plain.dumps({"event": Event.READY, "pid": os.getpid()}))
     try:
         while True:
             ready, _, _ = select.select([control], [], [], 1.0)
@@ -143,10 +144,10 @@ def serve(kind: str, control_fd: int) -> None:
             if not data:
                 return  # the grader is gone
             request = plain.loads(data)
-            if request.get("op") != "fork" or len(fds) != 1:
+            if request.get("op") != Op.FORK or len(fds) != 1:
                 for fd in fds:
                     os.close(fd)
-                control.send(plain.dumps({"event": "error", "reason": "bad request"}))
+                control.send(plain.dumps({"event": Event.ERROR, "reason": "bad request"}))
                 continue
             channel = socket.socket(fileno=fds[0])
             pid = os.fork()
@@ -155,7 +156,7 @@ def serve(kind: str, control_fd: int) -> None:
                 _run_child(kind, channel, request, view, root)
             channel.close()
             children.add(pid)
-            control.send(plain.dumps({"event": "forked", "pid": pid}))
+            control.send(plain.dumps({"event": Event.FORKED, "pid": pid}))
     finally:
         for pid in children:
             try:
@@ -232,7 +233,7 @@ class ForkServer:
 
     def _wait_ready(self) -> None:
         message = self._receive(self.start_seconds)
-        if not message or message.get("event") != "ready":
+        if not message or message.get("event") != Event.READY:
             reason = (message or {}).get("reason") or "no answer"
             raise ForkServerError(f"the {self.kind} fork server did not start: {reason}")
         self._ready = True
@@ -261,11 +262,11 @@ class ForkServer:
                         self._wait_ready()
                     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
                     try:
-                        socket.send_fds(self._control, [plain.dumps({"op": "fork", **request})], [theirs.fileno()])
+                        socket.send_fds(self._control, [plain.dumps({"op": Op.FORK, **request})], [theirs.fileno()])
                     finally:
                         theirs.close()
                     reply = self._receive(self.fork_seconds)
-                    if reply and reply.get("event") == "forked" and isinstance(reply.get("pid"), int):
+                    if reply and reply.get("event") == Event.FORKED and isinstance(reply.get("pid"), int):
                         return reply["pid"], Connection(ours.detach())
                     ours.close()
                     reason = f"the {self.kind} fork server did not fork in {self.fork_seconds:g} s"

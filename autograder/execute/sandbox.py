@@ -30,7 +30,7 @@ import numpy as np
 from ..core import plain
 from ..core.spec import Check
 from .calls import CallSpec
-from .child import MAX_MESSAGE
+from .child import MAX_MESSAGE, Event, Op
 from .forkserver import ForkServer, ForkServerError
 
 ISOLATION_MODES = ("namespaces", "none")
@@ -159,7 +159,7 @@ def _plain_value(value: Any, depth: int = 0) -> Any:
 
 
 def _cell_reply(message: Any, index: int) -> tuple[CellRun, bool]:
-    if not isinstance(message, dict) or message.get("event") != "cell_done" or message.get("index") != index:
+    if not isinstance(message, dict) or message.get("event") != Event.CELL_DONE or message.get("index") != index:
         raise _Invalid("not the reply to this cell")
     error = message.get("error")
     forbidden = message.get("forbidden")
@@ -170,7 +170,7 @@ def _cell_reply(message: Any, index: int) -> tuple[CellRun, bool]:
 
 
 def _call_reply(message: Any, index: int) -> CallOutcome:
-    if not isinstance(message, dict) or message.get("event") != "result" or message.get("index") != index:
+    if not isinstance(message, dict) or message.get("event") != Event.RESULT or message.get("index") != index:
         raise _Invalid("not the reply to this call")
     error, mutated = message.get("error"), message.get("mutated")
     if not isinstance(mutated, bool):
@@ -205,10 +205,10 @@ class _Child:
             self.messages: queue.Queue = queue.Queue()
             threading.Thread(target=self._read, daemon=True).start()
             message = self._next(min(_READY_SECONDS, max(deadline - time.monotonic(), 1.0)))
-            if isinstance(message, dict) and message.get("event") == "ready":
+            if isinstance(message, dict) and message.get("event") == Event.READY:
                 return
             self.stop()
-            if isinstance(message, dict) and message.get("event") == "fatal":
+            if isinstance(message, dict) and message.get("event") == Event.FATAL:
                 reason = _text(str(message.get("reason")), 2000)
                 if isolation == "namespaces":
                     raise IsolationUnavailable(f"the kernel refused to isolate the child: {reason}")
@@ -241,7 +241,7 @@ class _Child:
 
     def stop(self) -> None:
         try:
-            self.conn.send_bytes(plain.dumps({"op": "exit"}))
+            self.conn.send_bytes(plain.dumps({"op": Op.EXIT}))
         except (OSError, ValueError):
             pass
         try:
@@ -327,7 +327,7 @@ class _Supervisor:
                 if index in self.skipped:
                     continue
                 reply = child.ask(
-                    {"op": "cell", "index": index, "source": source}, self._left(self.limits.cell_seconds)
+                    {"op": Op.CELL, "index": index, "source": source}, self._left(self.limits.cell_seconds)
                 )
                 try:
                     self._cell_done(index, *_cell_reply(reply, index), report_cells)
@@ -336,7 +336,7 @@ class _Supervisor:
                     return
             for i in list(pending):
                 check = self.checks[i]
-                request = {"op": "call", "index": i, "call": CallSpec.of(check).to_plain()}
+                request = {"op": Op.CALL, "index": i, "call": CallSpec.of(check).to_plain()}
                 reply = child.ask(request, self._left(check.timeout))
                 try:
                     self._call_done(i, _call_reply(reply, i), pending)
