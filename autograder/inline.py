@@ -12,6 +12,7 @@ import warnings
 from typing import Any
 
 from .core import course
+from .core.results import totals
 from .execute.calls import CallSpec, call
 from .execute.sandbox import CallOutcome
 from .judge import scoring
@@ -39,4 +40,4 @@ def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = Fal
         outcomes = [CallOutcome(**call(obj, CallSpec.of(c))) for c in checks]
     results = scoring.score(checks, references, outcomes)
     print(format_function_report(function, results, show_hidden))
-    return float(sum(r.points for r in results))
+    return float(totals(results)[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -70,19 +71,18 @@ class NotebookResult:
 
     @property
     def score(self) -> float:
-        return round(sum(c.points for c in self.checks), 6)
+        return totals(self.checks)[0]
 
     @property
     def max_score(self) -> float:
-        return round(sum(c.max_points for c in self.checks), 6)
+        return totals(self.checks)[1]
 
     def function_scores(self) -> dict[str, tuple[float, float]]:
         """Function name -> (points, max points), in check order."""
-        scores: dict[str, tuple[float, float]] = {}
+        by_function: dict[str, list[CheckResult]] = {}
         for c in self.checks:
-            got, top = scores.get(c.function, (0.0, 0.0))
-            scores[c.function] = (round(got + c.points, 6), round(top + c.max_points, 6))
-        return scores
+            by_function.setdefault(c.function, []).append(c)
+        return {function: totals(checks) for function, checks in by_function.items()}
 
     def summary(self) -> str:
         """The submission-wide text: score, notes, and a line per function."""
@@ -130,6 +130,12 @@ class NotebookResult:
             "output": self.summary(),
             "tests": [c.to_gradescope() for c in self.checks],
         }
+
+
+def totals(checks: Iterable[CheckResult]) -> tuple[float, float]:
+    """(points earned, points possible) of some checks: the one place that adds them."""
+    checks = list(checks)
+    return round(sum(c.points for c in checks), 6), round(sum(c.max_points for c in checks), 6)
 
 
 def all_failed(checks, reason: str) -> tuple[CheckResult, ...]:

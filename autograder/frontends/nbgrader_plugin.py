@@ -30,6 +30,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, CaselessStrEnum, Float, Integer
 
 from ..core.course import ASSIGNMENTS, Assignment
+from ..core.results import totals
 from ..execute.sandbox import ISOLATION_MODES, Limits
 from ..judge.engine import Grader
 from ..report.report_text import format_function_report
@@ -142,7 +143,7 @@ class SandboxAutograde(NbGraderPreprocessor):
             function = grade_id[len("test_") :] if meta.get("grade") and grade_id.startswith("test_") else None
             if function in by_function:
                 checks = by_function[function]
-                points = min(float(sum(c.points for c in checks)), float(meta.get("points", 0)))
+                points = min(totals(checks)[0], float(meta.get("points", 0)))
                 cell.outputs = [
                     new_output(
                         "stream", name="stdout", text=format_function_report(function, checks, self.show_hidden) + "\n"

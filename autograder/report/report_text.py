@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..core.results import CheckResult
+from ..core.results import CheckResult, totals
 
 UNPUBLISHED = "(hidden check: details are shown when grades are published)"
 
@@ -31,7 +31,6 @@ def format_check(result: CheckResult, show_hidden: bool = False) -> str:
 def format_function_report(function: str, results: Iterable[CheckResult], show_hidden: bool = False) -> str:
     """All checks of one function and its total (hidden checks as ``format_check`` shows them)."""
     results = list(results)
-    got = sum(r.points for r in results)
-    top = sum(r.max_points for r in results)
+    got, top = totals(results)
     body = "\n".join(format_check(r, show_hidden) for r in results)
     return f"{function}: {got:g} / {top:g} points\n{body}"
