@@ -253,7 +253,7 @@ def test_the_gradescope_bundle_grades_a_submission_with_the_course_secret(tmp_pa
     with zipfile.ZipFile(bundle) as z:
         names = z.namelist()
         assert {"setup.sh", "run_autograder", "pyproject.toml", gradescope.SECRET_FILE} <= set(names)
-        assert "autograder/hidden/conv_basics.py" in names
+        assert "autograder/author/hidden/conv_basics.py" in names
         assert (z.getinfo("run_autograder").external_attr >> 16) & 0o111
         assert (z.getinfo(gradescope.SECRET_FILE).external_attr >> 16) & 0o077 == 0
         assert z.read(gradescope.SECRET_FILE).decode() == secret

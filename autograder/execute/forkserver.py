@@ -57,12 +57,13 @@ def _preload(kind: str) -> None:
     import matplotlib.pyplot  # noqa: F401
     import numpy  # noqa: F401
 
-    from . import child
+    from . import calls, child  # noqa: F401  (preloaded: the children use them)
 
     if kind == "tf":
         import keras  # noqa: F401
         import tensorflow  # noqa: F401
 
+        from . import adapters  # noqa: F401  (preloaded: the grader's files are not in the child's view)
     child.notebook_shell()
 
 
