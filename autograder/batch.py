@@ -20,6 +20,7 @@ from pathlib import Path
 from . import reports
 from .course import ASSIGNMENTS, Assignment
 from .engine import Grader
+from .progress import Progress
 from .results import NotebookResult, all_failed
 from .sandbox import Limits
 
@@ -86,15 +87,6 @@ WEAKER = (
     "you can (solutions, hidden checks, classmates' notebooks), reach the network and outlive the grader; "
     "scores still come from the values the grader receives."
 )
-
-
-def _progress(done: int, total: int, text: str, stream=sys.stderr) -> None:
-    width = 24
-    filled = width * done // max(total, 1)
-    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text[:60]:<60}")
-    if done == total:
-        stream.write("\n")
-    stream.flush()
 
 
 def _grader_failed(submission: Submission, err: BaseException) -> NotebookResult:
@@ -176,7 +168,7 @@ def grade(
         show_hidden: feedback pages show hidden checks' details (grades published).
         limits: sandbox limits per submission.
         hidden: force hidden checks on/off (None: use them when present).
-        progress: draw a progress bar on stderr.
+        progress: report progress on stderr (a live bar on a terminal, a line per submission elsewhere).
         isolation: "namespaces" (each submission in its own Linux namespaces) or "none".
         dask: grade on a dask.distributed cluster: a scheduler address, or "local:N"
             for a LocalCluster of N workers here (``workers`` is then unused).
@@ -206,14 +198,13 @@ def grade(
         grader = Grader(limits, hidden, isolation)
         results = _here(todo, grader, workers)
     try:
-        for done, (submission, graded) in enumerate(results, 1):
-            result = replace(graded, student=submission.student, assignment=submission.assignment.name)
-            errors += bool(result.grader_error)
-            reports.write_submission(out, result, show_hidden)
-            if progress:
-                _progress(
-                    done, len(todo), f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}"
-                )
+        with Progress(len(todo), live=None if progress else False) as bar:
+            for submission, graded in results:
+                result = replace(graded, student=submission.student, assignment=submission.assignment.name)
+                errors += bool(result.grader_error)
+                reports.write_submission(out, result, show_hidden)
+                if progress:
+                    bar.advance(f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}")
     finally:
         results.close()
         if not dask:
