@@ -20,6 +20,7 @@ from pathlib import Path
 from . import reports
 from .course import ASSIGNMENTS, Assignment
 from .engine import Grader
+from .late import LatePolicy
 from .progress import Progress
 from .results import NotebookResult, all_failed
 from .sandbox import Limits
@@ -157,6 +158,7 @@ def grade(
     progress: bool = True,
     isolation: str = "namespaces",
     dask: str | None = None,
+    late_policy: LatePolicy | None = None,
 ) -> dict:
     """Grade every submission under ``paths`` and write reports to ``out``.
 
@@ -172,6 +174,8 @@ def grade(
         isolation: "namespaces" (each submission in its own Linux namespaces) or "none".
         dask: grade on a dask.distributed cluster: a scheduler address, or "local:N"
             for a LocalCluster of N workers here (``workers`` is then unused).
+        late_policy: due dates and penalties; each result then carries its submission
+            time and late penalty (``autograder.late``).
 
     Returns:
         Figures of the run: submissions graded, skipped, grader errors, seconds.
@@ -201,6 +205,8 @@ def grade(
         with Progress(len(todo), live=None if progress else False) as bar:
             for submission, graded in results:
                 result = replace(graded, student=submission.student, assignment=submission.assignment.name)
+                if late_policy is not None and submission.path is not None:
+                    result = late_policy.apply(result, submission.path.parent)
                 errors += bool(result.grader_error)
                 reports.write_submission(out, result, show_hidden)
                 if progress:

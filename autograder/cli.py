@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="grade on a dask.distributed cluster: tcp://HOST:8786, or local:N for N worker processes here",
     )
+    g.add_argument(
+        "--late-policy",
+        metavar="FILE",
+        help="TOML or JSON file with due dates and the late penalty (see the README's 'Late submissions')",
+    )
     _add_limits(g)
 
     s = commands.add_parser("student-copy", help="build the student copy: release notebooks, public checks, runtime")
@@ -134,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     if args.command == "grade":
         from . import batch
+        from .late import LatePolicy
 
         figures = batch.grade(
             args.paths,
@@ -145,6 +151,7 @@ def _run(args) -> int:
             hidden=False if args.public_only else None,
             isolation=args.isolation,
             dask=args.dask,
+            late_policy=LatePolicy.load(args.late_policy) if args.late_policy else None,
         )
         print(json.dumps(figures, indent=2))
         print(

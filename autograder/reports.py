@@ -63,6 +63,12 @@ def feedback_markdown(result: NotebookResult, show_hidden: bool = False) -> str:
     ]
     if result.grader_error:
         lines += [f"> The grader failed on this submission (not your fault): {result.grader_error}", ""]
+    if result.late_penalty:
+        lines += [
+            f"**Late: submitted {result.seconds_late / 86400:.2f} days after the due date ({result.submitted_at}); "
+            f"-{result.late_penalty:g} points, {result.final_score:g} / {result.max_score:g} after the penalty.**",
+            "",
+        ]
     lines += [f"- {note}" for note in result.notes]
     lines += ["", "| function | score |", "| --- | --- |"]
     for function, (got, top) in result.function_scores().items():
@@ -189,15 +195,24 @@ def load_results(out: Path) -> list[NotebookResult]:
     return found
 
 
+LATE_COLUMN = "late_penalty"
+
+
 def grades_table(results: list[NotebookResult]) -> tuple[list[str], list[list]]:
     """grades.csv: one row per student, a column per assignment and per function, a total.
-    A submission the grader failed on shows ERROR, never a silent 0."""
+
+    The assignment column and the total are scores after late penalties
+    (``final_score``); per-function columns are raw points. An assignment graded
+    with a late policy also gets an ``<assignment>:late_penalty`` column (points
+    taken off). A submission the grader failed on shows ERROR, never a silent 0."""
     assignments = sorted({r.assignment for r in results})
+    dated = {r.assignment for r in results if r.submitted_at or r.late_penalty}
     columns: list[tuple[str, str | None]] = []
     for name in assignments:
         columns.append((name, None))
         functions = ASSIGNMENTS[name].functions if name in ASSIGNMENTS else ()
         columns += [(name, f) for f in functions]
+        columns += [(name, LATE_COLUMN)] if name in dated else []
     by_student: dict[str, dict[str, NotebookResult]] = defaultdict(dict)
     for r in results:
         by_student[r.student][r.assignment] = r
@@ -213,8 +228,10 @@ def grades_table(results: list[NotebookResult]) -> tuple[list[str], list[list]]:
             elif r.grader_error:
                 row.append("ERROR")
             elif function is None:
-                row.append(f"{r.score:g}")
-                total += r.score
+                row.append(f"{r.final_score:g}")
+                total += r.final_score
+            elif function == LATE_COLUMN:
+                row.append(f"{r.late_penalty:g}")
             else:
                 row.append(f"{r.function_scores().get(function, (0.0, 0.0))[0]:g}")
         row.append(f"{total:g}")
@@ -282,6 +299,7 @@ def write_class_summary(out: Path) -> dict:
         "| " + " | ".join("---" for _ in header) + " |",
     ]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    lines += ["", "Assignment columns and totals are scores after late penalties; per-function columns are raw points."]
     lines += ["", "## Pass rate per check", "", "| assignment | check | passed |", "| --- | --- | --- |"]
     for (assignment, name), (ok, n) in sorted(passes.items(), key=lambda kv: kv[1][0] / kv[1][1]):
         lines.append(f"| {assignment} | `{name}` | {ok}/{n} ({100 * ok / n:.0f}%) |")

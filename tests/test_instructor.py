@@ -3,6 +3,7 @@ exports and similar answers. One class is graded once, through the CLI, for the 
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -12,13 +13,25 @@ import pytest
 
 from autograder import synth
 from autograder.course import ASSIGNMENTS
+from autograder.late import LatePolicy, parse_time
 from autograder.progress import Progress
+from autograder.results import NotebookResult
 
 from .conftest import ROOT
 from .test_batch import SAMPLE, cli
 
 A = ASSIGNMENTS["01_conv_basics"]
 VARIANTS = ROOT / "tests" / "variants"
+DUE = "2026-03-02 23:59:00 Asia/Seoul"  # 14:59 UTC
+POLICY = f"""
+per = "day"
+penalty = 10
+cap = 15
+grace_minutes = 15
+
+[due]
+01_conv_basics = "{DUE}"
+"""
 
 
 def renamed(source: str) -> str:
@@ -46,9 +59,15 @@ def graded(tmp_path_factory):
     synth.write(synth.solved(A, {"conv2d_manual": sliding}), folder["frank"] / A.notebook)
     (folder["frank"] / "submission_metadata.json").write_text(json.dumps({"created_at": "2026-03-04T11:59:00+09:00"}))
     synth.write(synth.solved(A, {"conv2d_manual": renamed(sliding)}), folder["gina"] / A.notebook)
-    proc = cli("grade", str(submitted), "--out", str(out), "--workers", "2")
+    policy = tmp / "late.toml"
+    policy.write_text(POLICY)
+    proc = cli("grade", str(submitted), "--out", str(out), "--late-policy", str(policy), "--workers", "2")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return submitted, out, proc
+
+
+def result(out, student) -> NotebookResult:
+    return NotebookResult.from_json(json.loads((out / student / A.name / "results.json").read_text()))
 
 
 # 1. progress
@@ -72,3 +91,61 @@ def test_progress_to_a_file_counts_up_and_estimates_the_rest():
     assert second.startswith("[2/2] bob") and second.endswith("ETA 0:00:00)")
     with pytest.raises(ValueError, match="total=-1"):
         Progress(-1)
+
+
+# 3. late policy
+
+
+def policy(**changes) -> LatePolicy:
+    return LatePolicy(**{"due": {A.name: parse_time(DUE)}, "penalty": 10, "cap": 100, **changes})
+
+
+@pytest.mark.parametrize(
+    "submitted, changes, fraction",
+    [
+        ("2026-03-02 23:00:00 Asia/Seoul", {}, 0.0),  # on time
+        ("2026-03-02 15:10:00 UTC", {"grace_minutes": 15}, 0.0),  # 11 minutes late, within grace
+        ("2026-03-02 15:20:00 UTC", {"grace_minutes": 15}, 0.1),  # past grace: a started day
+        ("2026-03-04 02:59:00 UTC", {}, 0.2),  # 1.5 days late: 2 started days
+        ("2026-03-04 02:59:00 UTC", {"cap": 15}, 0.15),  # capped
+        ("2026-03-04 02:59:00 UTC", {"per": "hour", "penalty": 1}, 0.36),  # 36 hours
+    ],
+)
+def test_late_penalty_per_started_day_or_hour_with_grace_and_cap(submitted, changes, fraction):
+    p = policy(**changes)
+    assert p.penalty_fraction(p.seconds_late(A.name, parse_time(submitted))) == pytest.approx(fraction)
+
+
+def test_a_bad_policy_is_refused_with_the_value(tmp_path):
+    with pytest.raises(ValueError, match="per='week'"):
+        LatePolicy(per="week")
+    bad = tmp_path / "late.json"
+    bad.write_text(json.dumps({"due": {"99_nothing": "2026-01-01"}}))
+    with pytest.raises(ValueError, match="99_nothing"):
+        LatePolicy.load(bad)
+
+
+def test_results_written_before_late_policies_still_load(graded):
+    _, out, _ = graded
+    data = json.loads((out / "alice" / A.name / "results.json").read_text())
+    for key in ("submitted_at", "seconds_late", "late_penalty"):
+        del data["extra_data"][key]
+    old = NotebookResult.from_json(data)
+    assert old.late_penalty == 0 and old.final_score == old.score == old.max_score
+
+
+def test_the_batch_records_times_and_grades_csv_uses_the_penalised_score(graded):
+    _, out, _ = graded
+    alice, bob, erin, frank = (result(out, s) for s in ("alice", "bob", "erin", "frank"))
+    assert alice.submitted_at == "2026-03-02T10:00:00+00:00" and alice.late_penalty == 0
+    assert bob.seconds_late == 600 and bob.late_penalty == 0  # within the 15 minutes' grace
+    assert erin.submitted_at is None and erin.late_penalty == 0
+    assert frank.seconds_late == 1.5 * 86400 and frank.score == frank.max_score == 15
+    assert frank.late_penalty == 2.25 and frank.final_score == 12.75  # 2 days x 10%, capped at 15%
+    assert "-2.25 points for lateness" in frank.summary()
+    assert "Late: submitted 1.50 days after the due date" in (out / "frank" / A.name / "feedback.md").read_text()
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    by_student = {r["student"]: r for r in rows}
+    assert by_student["frank"][A.name] == "12.75" and by_student["frank"][f"{A.name}:late_penalty"] == "2.25"
+    assert by_student["frank"]["total"] == "12.75" and by_student["alice"][A.name] == "15"
+    assert "after late penalties" in (out / "summary.md").read_text()
