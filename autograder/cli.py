@@ -88,6 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_limits(g)
 
+    e = commands.add_parser("export", help="write a gradebook import CSV for Canvas or Moodle from graded results")
+    e.add_argument("reports", nargs="?", default="reports", help="the folder `grade --out` wrote (default: reports)")
+    e.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the learning management system")
+    e.add_argument("--roster", required=True, help="CSV with a 'student' column (see the README's 'LMS export')")
+    e.add_argument("--out", required=True, help="CSV file to write")
+    e.add_argument(
+        "--moodle-id",
+        choices=("email", "username", "idnumber"),
+        default="email",
+        help="Moodle: the identifier column (roster's email, sis_login_id or sis_user_id; default email)",
+    )
+
     s = commands.add_parser("student-copy", help="build the student copy: release notebooks, public checks, runtime")
     s.add_argument("--out", required=True)
 
@@ -158,6 +170,8 @@ def _run(args) -> int:
             f"Reports: {args.out}/grades.csv, {args.out}/summary.html, {args.out}/<student>/<assignment>/feedback.html"
         )
         return 2 if figures["grader_errors"] else 0
+    if args.command == "export":
+        return _export(args)
     if args.command == "student-copy":
         from . import student_copy
 
@@ -184,6 +198,23 @@ def _run(args) -> int:
             dask=None if args.skip_dask else args.dask,
         )
     return 1
+
+
+def _export(args) -> int:
+    from pathlib import Path
+
+    from . import lms, reports
+
+    folder = Path(args.reports)
+    if not (folder / reports.MANIFEST).is_file():
+        raise FileNotFoundError(f"No graded results in {str(folder)!r} (no {reports.MANIFEST}): run `grade` first")
+    roster = lms.read_roster(args.roster)
+    result = lms.export(reports.load_results(folder), roster, args.to, args.moodle_id)
+    reports.write_atomic(Path(args.out), result.text)
+    for line in result.problems():
+        print(f"warning: {line}", file=sys.stderr)
+    print(f"Wrote {args.out} ({args.to}, {len(roster)} roster students)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -149,3 +149,45 @@ def test_the_batch_records_times_and_grades_csv_uses_the_penalised_score(graded)
     assert by_student["frank"][A.name] == "12.75" and by_student["frank"][f"{A.name}:late_penalty"] == "2.25"
     assert by_student["frank"]["total"] == "12.75" and by_student["alice"][A.name] == "15"
     assert "after late penalties" in (out / "summary.md").read_text()
+
+
+# 2. LMS export
+
+
+ROSTER = """student,name,id,sis_user_id,sis_login_id,section,email
+alice,"Kim, Alice",101,S1,akim,A,alice@example.edu
+bob,"Lee, Bob",102,S2,blee,A,bob@example.edu
+erin,"Park, Erin",103,S3,epark,B,erin@example.edu
+frank,"Choi, Frank",104,S4,fchoi,B,frank@example.edu
+zoe,"Han, Zoe",105,S5,zhan,B,zoe@example.edu
+"""
+
+
+def test_canvas_export_has_canvas_columns_points_possible_and_penalised_scores(graded, tmp_path):
+    _, out, _ = graded
+    roster, target = tmp_path / "roster.csv", tmp_path / "canvas.csv"
+    roster.write_text(ROSTER)
+    proc = cli("export", str(out), "--to", "canvas", "--roster", str(roster), "--out", str(target))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.reader(target.open()))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", A.name]
+    assert rows[1] == ["Points Possible", "", "", "", "", "15"]
+    assert rows[2] == ["Kim, Alice", "101", "S1", "akim", "A", "15"]
+    assert rows[5] == ["Choi, Frank", "104", "S4", "fchoi", "B", "12.75"]
+    assert rows[6] == ["Han, Zoe", "105", "S5", "zhan", "B", ""]
+    assert "not in the roster (not exported): gina" in proc.stderr
+    assert f"in the roster but not graded (empty cell): zoe/{A.name}" in proc.stderr
+
+
+def test_moodle_export_has_an_identifier_column_and_one_per_assignment(graded, tmp_path):
+    _, out, _ = graded
+    roster, target = tmp_path / "roster.csv", tmp_path / "moodle.csv"
+    roster.write_text(ROSTER)
+    proc = cli("export", str(out), "--to", "moodle", "--roster", str(roster), "--out", str(target))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.reader(target.open()))
+    assert rows[0] == ["Email address", A.name] and rows[4] == ["frank@example.edu", "12.75"]
+    assert "gina" in proc.stderr and "zoe" in proc.stderr
+    roster.write_text("name,email\nAlice,a@example.edu\n")
+    proc = cli("export", str(out), "--to", "moodle", "--roster", str(roster), "--out", str(target))
+    assert proc.returncode == 2 and "needs a 'student' column" in proc.stderr
