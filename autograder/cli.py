@@ -50,7 +50,7 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import batch, gradescope
+    from . import batch, gradescope, similarity
 
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("email", "username", "idnumber"),
         default="email",
         help="Moodle: the identifier column (roster's email, sis_login_id or sis_user_id; default email)",
+    )
+
+    m = commands.add_parser("similarity", help="compare every pair of students' answers per function (evidence only)")
+    m.add_argument("reports", help="the folder `grade --out` wrote: similarity.html goes there, and into its summary")
+    m.add_argument("--submissions", required=True, nargs="+", help="the submitted folder(s) in nbgrader's layout")
+    m.add_argument(
+        "--threshold",
+        type=float,
+        default=_default(similarity.write_report, "threshold"),
+        help="pairs at or above this similarity (0..1) are shown side by side (default %(default)s)",
     )
 
     s = commands.add_parser("student-copy", help="build the student copy: release notebooks, public checks, runtime")
@@ -170,6 +180,18 @@ def _run(args) -> int:
             f"Reports: {args.out}/grades.csv, {args.out}/summary.html, {args.out}/<student>/<assignment>/feedback.html"
         )
         return 2 if figures["grader_errors"] else 0
+    if args.command == "similarity":
+        from pathlib import Path
+
+        from . import reports, similarity
+
+        pairs = similarity.from_submissions(args.submissions)
+        page = similarity.write_report(args.reports, pairs, args.threshold)
+        if (Path(args.reports) / reports.MANIFEST).is_file():
+            reports.write_class_summary(Path(args.reports))
+        above = sum(p.similarity >= args.threshold for p in pairs)
+        print(f"{len(pairs)} pairs compared, {above} at or above {args.threshold:g}: {page} (evidence, not a verdict)")
+        return 0
     if args.command == "export":
         return _export(args)
     if args.command == "student-copy":

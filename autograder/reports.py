@@ -263,6 +263,30 @@ def _histogram_png(path: Path, results: list[dict]) -> None:
     write_atomic(path, buf.getvalue())
 
 
+def similarity_section(out: Path, shown: int = 10) -> list[str]:
+    """Summary lines on the most similar pairs of answers, from ``similarity.json``
+    when ``python -m autograder similarity`` wrote one."""
+    from . import similarity
+
+    found = similarity.load(out)
+    if found is None:
+        return ["Not computed: `python -m autograder similarity REPORTS --submissions SUBMITTED`."]
+    threshold, pairs = found
+    above = [p for p in pairs if p.similarity >= threshold]
+    lines = [
+        f"{len(above)} of {len(pairs)} pairs at or above {threshold:g}: evidence for a person to read in "
+        "similarity.html, never a verdict.",
+        "",
+    ]
+    if above:
+        lines += ["| assignment | function | students | similarity |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"| {p.assignment} | `{p.function}` | {' / '.join(p.students)} | {100 * p.similarity:.0f}% |"
+            for p in above[:shown]
+        ]
+    return lines
+
+
 def write_class_summary(out: Path) -> dict:
     """grades.csv, summary.md/.html (pass rate per check, misconception counts) and
     histogram.png from every results.json under ``out``. Returns figures for the CLI."""
@@ -310,6 +334,7 @@ def write_class_summary(out: Path) -> dict:
             lines.append(f"| `{m}` | {count} | {len(students_with[m])} | {CATALOGUE.get(m, ('',))[0]} |")
     else:
         lines.append("None recognised.")
+    lines += ["", "## Similar answers", ""] + similarity_section(out)
     page = "\n".join(lines) + "\n"
     write_atomic(out / "summary.md", page)
     write_atomic(out / "summary.html", markdown_to_html("Class summary", page))

@@ -191,3 +191,29 @@ def test_moodle_export_has_an_identifier_column_and_one_per_assignment(graded, t
     roster.write_text("name,email\nAlice,a@example.edu\n")
     proc = cli("export", str(out), "--to", "moodle", "--roster", str(roster), "--out", str(target))
     assert proc.returncode == 2 and "needs a 'student' column" in proc.stderr
+
+
+# 4. similarity
+
+
+def test_a_renamed_copy_ranks_above_the_threshold_and_independent_variants_below(graded):
+    submitted, out, _ = graded
+    proc = cli("similarity", str(out), "--submissions", str(submitted), "--threshold", "0.6")
+    assert proc.returncode == 0, proc.stderr
+    pairs = json.loads((out / "similarity.json").read_text())["pairs"]
+    conv = {tuple(p["students"]): p["similarity"] for p in pairs if p["function"] == "conv2d_manual"}
+    assert conv[("frank", "gina")] >= 0.6 > conv[("erin", "frank")]
+    assert max(conv, key=conv.get) == ("frank", "gina")
+    page = (out / "similarity.html").read_text()
+    assert "not a verdict" in page and "<mark>" in page and "<code>conv2d_manual</code>: frank and gina" in page
+    assert "<code>conv2d_manual</code>: erin and frank" not in page
+    summary = (out / "summary.md").read_text()
+    assert "## Similar answers" in summary and "frank / gina" in summary
+
+
+def test_answers_left_as_released_are_not_compared():
+    from autograder import similarity
+
+    stub = similarity.answer_cells(synth.release(A), A)
+    pairs = similarity.compare({"carol": stub, "dan": stub}, A)
+    assert pairs == []  # stubs hold nothing of their own
