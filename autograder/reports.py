@@ -19,6 +19,7 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from . import class_report
 from .course import ASSIGNMENTS
 from .misconceptions import CATALOGUE
 from .results import CheckResult, NotebookResult
@@ -288,50 +289,58 @@ def similarity_section(out: Path, shown: int = 10) -> list[str]:
 
 
 def write_class_summary(out: Path) -> dict:
-    """grades.csv, summary.md/.html (pass rate per check, misconception counts) and
-    histogram.png from every results.json under ``out``. Returns figures for the CLI."""
+    """grades.csv, summary.md/.html and its PNGs beside it (histogram.png, one
+    distribution-<assignment>.png each, heatmap.png) from every results.json under
+    ``out``: per assignment its figures, the scores, per check its pass rate and
+    discrimination, misconceptions with who made them. Returns figures for the CLI."""
     results = load_results(out)
     header, rows = grades_table(results)
     buf = io.StringIO()
     csv.writer(buf).writerows([header, *rows])
     write_atomic(out / "grades.csv", buf.getvalue())
 
-    passes: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     mistakes: Counter = Counter()
     students_with: dict[str, set] = defaultdict(set)
     errors = [r for r in results if r.grader_error]
-    for r in results:
+    for r in class_report.graded(results):
         for check in r.checks:
-            key = (r.assignment, check.name)
-            passes[key][0] += check.passed
-            passes[key][1] += 1
             for m in check.misconceptions:
                 mistakes[m] += 1
                 students_with[m].add(r.student)
+    plots = class_report.write_plots(out, results, write_atomic)
     lines = [
         "# Class summary",
         "",
         f"{len({r.student for r in results})} students, {len(results)} graded submissions"
-        + (f", {len(errors)} with grader errors (marked ERROR in grades.csv)" if errors else "")
+        + (
+            f", {len(errors)} with grader errors (marked ERROR in grades.csv, left out of the figures)"
+            if errors
+            else ""
+        )
         + ".",
         "",
         "![score histogram](histogram.png)",
         "",
+        *class_report.markdown(results, plots),
+        "",
         "## Scores",
         "",
-        "| " + " | ".join(header) + " |",
-        "| " + " | ".join("---" for _ in header) + " |",
+        *class_report.score_tables(results),
+        "",
+        "Assignment columns and totals are scores after late penalties; per-function columns are raw points.",
+        "",
+        "## Pass rate per check",
+        "",
+        *class_report.check_table(results),
+        "",
+        "## Misconceptions across the class",
+        "",
     ]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    lines += ["", "Assignment columns and totals are scores after late penalties; per-function columns are raw points."]
-    lines += ["", "## Pass rate per check", "", "| assignment | check | passed |", "| --- | --- | --- |"]
-    for (assignment, name), (ok, n) in sorted(passes.items(), key=lambda kv: kv[1][0] / kv[1][1]):
-        lines.append(f"| {assignment} | `{name}` | {ok}/{n} ({100 * ok / n:.0f}%) |")
-    lines += ["", "## Misconceptions across the class", ""]
     if mistakes:
         lines += ["| misconception | failed checks | students | what it means |", "| --- | --- | --- | --- |"]
         for m, count in mistakes.most_common():
             lines.append(f"| `{m}` | {count} | {len(students_with[m])} | {CATALOGUE.get(m, ('',))[0]} |")
+        lines += ["", "### Where, and who", ""] + class_report.misconception_table(results, CATALOGUE)
     else:
         lines.append("None recognised.")
     lines += ["", "## Similar answers", ""] + similarity_section(out)
