@@ -10,6 +10,8 @@ in the other (0..1).
 
 This is evidence for a person to read, never a verdict: short functions with
 one natural solution look alike when written independently.
+copydetect hashes k-grams with Python's salted ``hash()``, so a percentage can
+move by a point or two from one process to the next (``PYTHONHASHSEED`` fixes it).
 """
 
 from __future__ import annotations
