@@ -9,8 +9,8 @@ from autograder.core import plain
 from autograder.core.compare import allclose, equal
 from autograder.core.plain import describe
 from autograder.core.results import CheckResult
+from autograder.core.submissions import discover
 from autograder.execute.sandbox import Limits
-from autograder.frontends.batch import discover
 from autograder.frontends.nbgrader_plugin import _capped
 from autograder.judge.misconceptions import CATALOGUE, diagnose
 from autograder.report.report_text import UNPUBLISHED, format_function_report

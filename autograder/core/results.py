@@ -64,6 +64,12 @@ class NotebookResult:
     batch's Keras references, computed once per assignment)."""
     cells: dict[int, dict] = field(default_factory=dict)
     """Cell index -> {"error": str | None, "output": str} from the sandbox."""
+    submitted_at: str | None = None
+    """When it was handed in (ISO 8601, UTC), when known (see ``autograder.judge.late``)."""
+    seconds_late: float = 0.0
+    """Seconds after the assignment's due date (0: on time, or no due date)."""
+    late_penalty: float = 0.0
+    """Points taken off for lateness; ``score`` stays the raw sum of the checks."""
 
     @property
     def cell_errors(self) -> dict[int, str]:
@@ -72,6 +78,11 @@ class NotebookResult:
     @property
     def score(self) -> float:
         return totals(self.checks)[0]
+
+    @property
+    def final_score(self) -> float:
+        """The score after the late penalty: what grades.csv and LMS exports use."""
+        return round(max(0.0, self.score - self.late_penalty), 6)
 
     @property
     def max_score(self) -> float:
@@ -89,6 +100,12 @@ class NotebookResult:
         lines = [f"{self.assignment}: {self.score:g} / {self.max_score:g} points"]
         if self.grader_error:
             lines.append(f"GRADER ERROR (not your fault; this grade is not final): {self.grader_error}")
+        if self.late_penalty:
+            days = self.seconds_late / 86400
+            lines.append(
+                f"Submitted {days:.2f} days after the due date: -{self.late_penalty:g} points for lateness, "
+                f"{self.final_score:g} / {self.max_score:g} after the penalty."
+            )
         lines += list(self.notes)
         for function, (got, top) in self.function_scores().items():
             lines.append(f"  {function}: {got:g} / {top:g}")

@@ -14,57 +14,16 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-from ..core.course import ASSIGNMENTS, Assignment
 from ..core.results import NotebookResult, all_failed
+from ..core.submissions import Submission, discover
 from ..execute.sandbox import Limits
 from ..judge.engine import Grader
+from ..judge.late import LatePolicy
 from ..report import reports
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One student's notebook for one assignment (``path`` None when missing)."""
-
-    student: str
-    assignment: Assignment
-    path: Path | None
-
-
-def discover(paths: list[str | Path]) -> list[Submission]:
-    """Submissions under ``paths``: notebooks, ``<student>/<assignment>`` folders, or
-    folders that hold them. A folder of an assignment without its notebook yields a
-    submission with ``path=None``.
-
-    Raises:
-        FileNotFoundError: naming a path that does not exist.
-    """
-    found: dict[tuple[str, str], Submission] = {}
-    for root in map(Path, paths):
-        if not root.exists():
-            raise FileNotFoundError(f"No such file or folder: {str(root)!r}")
-        folders = [root] if root.is_dir() else []
-        folders += [p for p in root.rglob("*") if p.is_dir()] if root.is_dir() else []
-        for folder in folders:
-            if folder.name not in ASSIGNMENTS or ".ipynb_checkpoints" in folder.parts:
-                continue
-            assignment = ASSIGNMENTS[folder.name]
-            expected = folder / assignment.notebook
-            notebooks = [expected] if expected.exists() else sorted(folder.glob("*.ipynb"))
-            key = (folder.parent.name, assignment.name)
-            found[key] = Submission(folder.parent.name, assignment, notebooks[0] if notebooks else None)
-        if root.is_file():
-            parent = root.parent
-            assignment = ASSIGNMENTS.get(parent.name) or next(
-                (a for a in ASSIGNMENTS.values() if a.notebook == root.name), None
-            )
-            if assignment is None:
-                raise ValueError(f"Cannot tell which assignment {str(root)!r} belongs to")
-            student = parent.parent.name if parent.name in ASSIGNMENTS else parent.name
-            found[(student, assignment.name)] = Submission(student, assignment, root)
-    return [found[k] for k in sorted(found)]
+from .progress import Progress
 
 
 def _missing(submission: Submission) -> NotebookResult:
@@ -86,15 +45,6 @@ WEAKER = (
     "you can (solutions, hidden checks, classmates' notebooks), reach the network and outlive the grader; "
     "scores still come from the values the grader receives."
 )
-
-
-def _progress(done: int, total: int, text: str, stream=sys.stderr) -> None:
-    width = 24
-    filled = width * done // max(total, 1)
-    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {text[:60]:<60}")
-    if done == total:
-        stream.write("\n")
-    stream.flush()
 
 
 def _grader_failed(submission: Submission, err: BaseException) -> NotebookResult:
@@ -165,6 +115,7 @@ def grade(
     progress: bool = True,
     isolation: str = "namespaces",
     dask: str | None = None,
+    late_policy: LatePolicy | None = None,
 ) -> dict:
     """Grade every submission under ``paths`` and write reports to ``out``.
 
@@ -176,10 +127,12 @@ def grade(
         show_hidden: feedback pages show hidden checks' details (grades published).
         limits: sandbox limits per submission.
         hidden: force hidden checks on/off (None: use them when present).
-        progress: draw a progress bar on stderr.
+        progress: report progress on stderr (a live bar on a terminal, a line per submission elsewhere).
         isolation: "namespaces" (each submission in its own Linux namespaces) or "none".
         dask: grade on a dask.distributed cluster: a scheduler address, or "local:N"
             for a LocalCluster of N workers here (``workers`` is then unused).
+        late_policy: due dates and penalties; each result then carries its submission
+            time and late penalty (``autograder.judge.late``).
 
     Returns:
         Figures of the run: submissions graded, skipped, grader errors, seconds.
@@ -206,14 +159,15 @@ def grade(
         grader = Grader(limits, hidden, isolation)
         results = _here(todo, grader, workers)
     try:
-        for done, (submission, graded) in enumerate(results, 1):
-            result = replace(graded, student=submission.student, assignment=submission.assignment.name)
-            errors += bool(result.grader_error)
-            reports.write_submission(out, result, show_hidden)
-            if progress:
-                _progress(
-                    done, len(todo), f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}"
-                )
+        with Progress(len(todo), live=None if progress else False) as bar:
+            for submission, graded in results:
+                result = replace(graded, student=submission.student, assignment=submission.assignment.name)
+                if late_policy is not None and submission.path is not None:
+                    result = late_policy.apply(result, submission.path.parent)
+                errors += bool(result.grader_error)
+                reports.write_submission(out, result, show_hidden)
+                if progress:
+                    bar.advance(f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}")
     finally:
         results.close()
         if not dask:

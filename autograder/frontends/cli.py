@@ -62,6 +62,7 @@ def _present(module: str) -> bool:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ..report import similarity
     from . import batch
 
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
@@ -93,7 +94,35 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="grade on a dask.distributed cluster: tcp://HOST:8786, or local:N for N worker processes here",
     )
+    g.add_argument(
+        "--late-policy",
+        metavar="FILE",
+        help="TOML or JSON file with due dates and the late penalty (see the README's 'Late submissions')",
+    )
     _add_limits(g)
+
+    e = commands.add_parser("export", help="write a gradebook import CSV for Canvas or Moodle from graded results")
+    e.add_argument("reports", nargs="?", default="reports", help="the folder `grade --out` wrote (default: reports)")
+    e.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the learning management system")
+    e.add_argument("--roster", required=True, help="CSV with a 'student' column (see the README's 'LMS export')")
+    e.add_argument("--out", required=True, help="CSV file to write")
+    e.add_argument(
+        "--moodle-id",
+        choices=("email", "username", "idnumber"),
+        default="email",
+        help="Moodle: the identifier column (roster's email, sis_login_id or sis_user_id; default email)",
+    )
+
+    m = commands.add_parser("similarity", help="compare every pair of students' answers per function (evidence only)")
+    m.add_argument("reports", help="the folder `grade --out` wrote: similarity.html goes there, and into its summary")
+    m.add_argument("--submissions", required=True, nargs="+", help="the submitted folder(s) in nbgrader's layout")
+    m.add_argument(
+        "--threshold",
+        type=float,
+        default=_default(similarity.write_report, "threshold"),
+        help="pairs at or above this similarity (0..1) are shown side by side (default %(default)s)",
+    )
+
 
     c = commands.add_parser("self-check", help="check notebooks with the public checks (as pytest autograder does)")
     c.add_argument("notebooks", nargs="*", help="default: every notebook in assignments/")
@@ -158,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     if args.command == "grade":
         from . import batch
+        from .late import LatePolicy
 
         figures = batch.grade(
             args.paths,
@@ -169,6 +199,7 @@ def _run(args) -> int:
             hidden=False if args.public_only else None,
             isolation=args.isolation,
             dask=args.dask,
+            late_policy=LatePolicy.load(args.late_policy) if args.late_policy else None,
         )
         print(json.dumps(figures, indent=2))
         print(
@@ -180,6 +211,18 @@ def _run(args) -> int:
 
         submissions = [arg for notebook in args.notebooks for arg in ("--submission", notebook)]
         return int(pytest.main([str(Path(__file__).resolve().parent.parent), "-p", "no:cacheprovider", *submissions]))
+    if args.command == "similarity":
+        from ..report import reports, similarity
+
+        pairs = similarity.from_submissions(args.submissions)
+        page = similarity.write_report(args.reports, pairs, args.threshold)
+        if (Path(args.reports) / reports.MANIFEST).is_file():
+            reports.write_class_summary(Path(args.reports))
+        above = sum(p.similarity >= args.threshold for p in pairs)
+        print(f"{len(pairs)} pairs compared, {above} at or above {args.threshold:g}: {page} (evidence, not a verdict)")
+        return 0
+    if args.command == "export":
+        return _export(args)
     if args.command == "student-copy":
         from ..release import student_copy
 
@@ -206,6 +249,23 @@ def _run(args) -> int:
             dask=None if args.skip_dask else args.dask,
         )
     return 1
+
+
+def _export(args) -> int:
+    from pathlib import Path
+
+    from ..report import lms, reports
+
+    folder = Path(args.reports)
+    if not (folder / reports.MANIFEST).is_file():
+        raise FileNotFoundError(f"No graded results in {str(folder)!r} (no {reports.MANIFEST}): run `grade` first")
+    roster = lms.read_roster(args.roster)
+    result = lms.export(reports.load_results(folder), roster, args.to, args.moodle_id)
+    reports.write_atomic(Path(args.out), result.text)
+    for line in result.problems():
+        print(f"warning: {line}", file=sys.stderr)
+    print(f"Wrote {args.out} ({args.to}, {len(roster)} roster students)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -14,28 +14,14 @@ import hashlib
 import html
 import io
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..core.course import ASSIGNMENTS
 from ..core.results import CheckResult, NotebookResult
 from ..judge.misconceptions import CATALOGUE
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, mode) as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+from . import class_report
+from .files import write_atomic
 
 
 def to_json(result: NotebookResult) -> dict:
@@ -63,6 +49,12 @@ def feedback_markdown(result: NotebookResult, show_hidden: bool = False) -> str:
     ]
     if result.grader_error:
         lines += [f"> The grader failed on this submission (not your fault): {result.grader_error}", ""]
+    if result.late_penalty:
+        lines += [
+            f"**Late: submitted {result.seconds_late / 86400:.2f} days after the due date ({result.submitted_at}); "
+            f"-{result.late_penalty:g} points, {result.final_score:g} / {result.max_score:g} after the penalty.**",
+            "",
+        ]
     lines += [f"- {note}" for note in result.notes]
     lines += ["", "| function | score |", "| --- | --- |"]
     for function, (got, top) in result.function_scores().items():
@@ -189,15 +181,24 @@ def load_results(out: Path) -> list[NotebookResult]:
     return found
 
 
+LATE_COLUMN = "late_penalty"
+
+
 def grades_table(results: list[NotebookResult]) -> tuple[list[str], list[list]]:
     """grades.csv: one row per student, a column per assignment and per function, a total.
-    A submission the grader failed on shows ERROR, never a silent 0."""
+
+    The assignment column and the total are scores after late penalties
+    (``final_score``); per-function columns are raw points. An assignment graded
+    with a late policy also gets an ``<assignment>:late_penalty`` column (points
+    taken off). A submission the grader failed on shows ERROR, never a silent 0."""
     assignments = sorted({r.assignment for r in results})
+    dated = {r.assignment for r in results if r.submitted_at or r.late_penalty}
     columns: list[tuple[str, str | None]] = []
     for name in assignments:
         columns.append((name, None))
         functions = ASSIGNMENTS[name].functions if name in ASSIGNMENTS else ()
         columns += [(name, f) for f in functions]
+        columns += [(name, LATE_COLUMN)] if name in dated else []
     by_student: dict[str, dict[str, NotebookResult]] = defaultdict(dict)
     for r in results:
         by_student[r.student][r.assignment] = r
@@ -213,8 +214,10 @@ def grades_table(results: list[NotebookResult]) -> tuple[list[str], list[list]]:
             elif r.grader_error:
                 row.append("ERROR")
             elif function is None:
-                row.append(f"{r.score:g}")
-                total += r.score
+                row.append(f"{r.final_score:g}")
+                total += r.final_score
+            elif function == LATE_COLUMN:
+                row.append(f"{r.late_penalty:g}")
             else:
                 row.append(f"{r.function_scores().get(function, (0.0, 0.0))[0]:g}")
         row.append(f"{total:g}")
@@ -246,52 +249,86 @@ def _histogram_png(path: Path, results: list[dict]) -> None:
     write_atomic(path, buf.getvalue())
 
 
+def similarity_section(out: Path, shown: int = 10) -> list[str]:
+    """Summary lines on the most similar pairs of answers, from ``similarity.json``
+    when ``python -m autograder similarity`` wrote one."""
+    from . import similarity
+
+    found = similarity.load(out)
+    if found is None:
+        return ["Not computed: `python -m autograder similarity REPORTS --submissions SUBMITTED`."]
+    threshold, pairs = found
+    above = [p for p in pairs if p.similarity >= threshold]
+    lines = [
+        f"{len(above)} of {len(pairs)} pairs at or above {threshold:g}: evidence for a person to read in "
+        "similarity.html, never a verdict.",
+        "",
+    ]
+    if above:
+        lines += ["| assignment | function | students | similarity |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"| {p.assignment} | `{p.function}` | {' / '.join(p.students)} | {100 * p.similarity:.0f}% |"
+            for p in above[:shown]
+        ]
+    return lines
+
+
 def write_class_summary(out: Path) -> dict:
-    """grades.csv, summary.md/.html (pass rate per check, misconception counts) and
-    histogram.png from every results.json under ``out``. Returns figures for the CLI."""
+    """grades.csv, summary.md/.html and its PNGs beside it (histogram.png, one
+    distribution-<assignment>.png each, heatmap.png) from every results.json under
+    ``out``: per assignment its figures, the scores, per check its pass rate and
+    discrimination, misconceptions with who made them. Returns figures for the CLI."""
     results = load_results(out)
     header, rows = grades_table(results)
     buf = io.StringIO()
     csv.writer(buf).writerows([header, *rows])
     write_atomic(out / "grades.csv", buf.getvalue())
 
-    passes: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     mistakes: Counter = Counter()
     students_with: dict[str, set] = defaultdict(set)
     errors = [r for r in results if r.grader_error]
-    for r in results:
+    for r in class_report.graded(results):
         for check in r.checks:
-            key = (r.assignment, check.name)
-            passes[key][0] += check.passed
-            passes[key][1] += 1
             for m in check.misconceptions:
                 mistakes[m] += 1
                 students_with[m].add(r.student)
+    plots = class_report.write_plots(out, results, write_atomic)
     lines = [
         "# Class summary",
         "",
         f"{len({r.student for r in results})} students, {len(results)} graded submissions"
-        + (f", {len(errors)} with grader errors (marked ERROR in grades.csv)" if errors else "")
+        + (
+            f", {len(errors)} with grader errors (marked ERROR in grades.csv, left out of the figures)"
+            if errors
+            else ""
+        )
         + ".",
         "",
         "![score histogram](histogram.png)",
         "",
+        *class_report.markdown(results, plots),
+        "",
         "## Scores",
         "",
-        "| " + " | ".join(header) + " |",
-        "| " + " | ".join("---" for _ in header) + " |",
+        *class_report.score_tables(results),
+        "",
+        "Assignment columns and totals are scores after late penalties; per-function columns are raw points.",
+        "",
+        "## Pass rate per check",
+        "",
+        *class_report.check_table(results),
+        "",
+        "## Misconceptions across the class",
+        "",
     ]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    lines += ["", "## Pass rate per check", "", "| assignment | check | passed |", "| --- | --- | --- |"]
-    for (assignment, name), (ok, n) in sorted(passes.items(), key=lambda kv: kv[1][0] / kv[1][1]):
-        lines.append(f"| {assignment} | `{name}` | {ok}/{n} ({100 * ok / n:.0f}%) |")
-    lines += ["", "## Misconceptions across the class", ""]
     if mistakes:
         lines += ["| misconception | failed checks | students | what it means |", "| --- | --- | --- | --- |"]
         for m, count in mistakes.most_common():
             lines.append(f"| `{m}` | {count} | {len(students_with[m])} | {CATALOGUE.get(m, ('',))[0]} |")
+        lines += ["", "### Where, and who", ""] + class_report.misconception_table(results, CATALOGUE)
     else:
         lines.append("None recognised.")
+    lines += ["", "## Similar answers", ""] + similarity_section(out)
     page = "\n".join(lines) + "\n"
     write_atomic(out / "summary.md", page)
     write_atomic(out / "summary.html", markdown_to_html("Class summary", page))

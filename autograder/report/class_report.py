@@ -1,0 +1,290 @@
+"""The class report's figures: per assignment, per check, per misconception, and its plots.
+
+Everything takes ``NotebookResult`` objects; results the grader failed on
+(``grader_error``) are not grades and are left out of every figure. Assignment
+scores are after late penalties (``final_score``); function and check figures are
+raw points.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..core.course import ASSIGNMENTS
+from ..core.results import NotebookResult
+
+
+@dataclass(frozen=True)
+class AssignmentStats:
+    """Scores of one assignment across the class (after late penalties)."""
+
+    assignment: str
+    graded: int
+    mean: float
+    median: float
+    best: float
+    maximum: float
+    """The assignment's points."""
+
+
+@dataclass(frozen=True)
+class CheckStats:
+    """How one check went across the class."""
+
+    assignment: str
+    check: str
+    function: str
+    hidden: bool
+    passed: int
+    graded: int
+    discrimination: float | None
+    """Point-biserial correlation of passing this check with the student's points on
+    the rest of the assignment (the total minus this check); None when every
+    student passed, every student failed, or the rest is the same for all."""
+
+
+def graded(results: list[NotebookResult]) -> list[NotebookResult]:
+    """The results that are grades (the grader did not fail on them)."""
+    return [r for r in results if not r.grader_error]
+
+
+def _functions(assignment: str, results: list[NotebookResult]) -> list[str]:
+    if assignment in ASSIGNMENTS:
+        return list(ASSIGNMENTS[assignment].functions)
+    return list(dict.fromkeys(f for r in results for f in r.function_scores()))
+
+
+def assignment_stats(results: list[NotebookResult]) -> list[AssignmentStats]:
+    """One entry per assignment, in name order."""
+    by: dict[str, list[NotebookResult]] = defaultdict(list)
+    for r in graded(results):
+        by[r.assignment].append(r)
+    found = []
+    for name in sorted(by):
+        scores = [r.final_score for r in by[name]]
+        found.append(
+            AssignmentStats(
+                name,
+                len(scores),
+                round(statistics.fmean(scores), 2),
+                round(statistics.median(scores), 2),
+                max(scores),
+                max(r.max_score for r in by[name]),
+            )
+        )
+    return found
+
+
+def point_biserial(passed: list[bool], scores: list[float]) -> float | None:
+    """Pearson correlation of a 0/1 variable with scores (None when either is constant)."""
+    x, y = np.asarray(passed, dtype=float), np.asarray(scores, dtype=float)
+    if len(x) < 2 or x.std() == 0 or y.std() == 0:
+        return None
+    return round(float(np.corrcoef(x, y)[0, 1]), 2)
+
+
+def check_stats(results: list[NotebookResult]) -> list[CheckStats]:
+    """One entry per (assignment, check), lowest pass rate first."""
+    rows: dict[tuple[str, str], list] = defaultdict(list)
+    for r in graded(results):
+        for c in r.checks:
+            rows[(r.assignment, c.name)].append((c, r.score - c.points))
+    found = []
+    for (assignment, name), entries in rows.items():
+        first = entries[0][0]
+        passes = [c.passed for c, _ in entries]
+        found.append(
+            CheckStats(
+                assignment,
+                name,
+                first.function,
+                first.hidden,
+                sum(passes),
+                len(passes),
+                point_biserial(passes, [rest for _, rest in entries]),
+            )
+        )
+    return sorted(found, key=lambda s: (s.passed / s.graded, s.assignment, s.check))
+
+
+def misconceptions(results: list[NotebookResult]) -> dict[tuple[str, str, str], list[str]]:
+    """(misconception, assignment, function) -> students whose failed checks showed it."""
+    found: dict[tuple[str, str, str], set] = defaultdict(set)
+    for r in graded(results):
+        for c in r.checks:
+            for m in c.misconceptions:
+                found[(m, r.assignment, c.function)].add(r.student)
+    return {k: sorted(v) for k, v in sorted(found.items())}
+
+
+def _png(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=90)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def distribution_png(results: list[NotebookResult], assignment: str) -> bytes:
+    """A histogram of one assignment's scores (after late penalties) on 0..its maximum."""
+    plt = _pyplot()
+    mine = [r for r in graded(results) if r.assignment == assignment]
+    top = max((r.max_score for r in mine), default=1) or 1
+    fig, ax = plt.subplots(figsize=(4.5, 2.6))
+    ax.hist([r.final_score for r in mine], bins=np.linspace(0, top, 11), color="#4c72b0", edgecolor="white")
+    ax.set_xlim(0, top)
+    ax.set_xlabel(f"points (of {top:g})")
+    ax.set_ylabel("students")
+    ax.set_title(assignment, fontsize="medium")
+    return _png(fig)
+
+
+def heatmap_png(results: list[NotebookResult]) -> bytes:
+    """Students (rows) x functions (columns, grouped by assignment): fraction of each
+    function's points earned; grey where a student has no graded result."""
+    plt = _pyplot()
+    mine = graded(results)
+    students = sorted({r.student for r in mine})
+    columns = [(a, f) for a in sorted({r.assignment for r in mine}) for f in _functions(a, mine)]
+    grid = np.full((len(students), len(columns)), np.nan)
+    by = {(r.student, r.assignment): r.function_scores() for r in mine}
+    for i, s in enumerate(students):
+        for j, (a, f) in enumerate(columns):
+            if (s, a) in by:
+                got, top = by[(s, a)].get(f, (0.0, 0.0))
+                grid[i, j] = got / top if top else np.nan
+    fig, ax = plt.subplots(figsize=(max(4, 0.45 * len(columns) + 2), max(2, 0.3 * len(students) + 1.5)))
+    cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#dddddd")
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(columns)), [f for _, f in columns], rotation=60, ha="right", fontsize="small")
+    ax.set_yticks(range(len(students)), students, fontsize="small")
+    fig.colorbar(image, ax=ax, label="fraction of the points")
+    ax.set_title("Points per function (grey: not graded)", fontsize="medium")
+    return _png(fig)
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "-"
+
+
+def markdown(results: list[NotebookResult], plots: dict[str, str]) -> list[str]:
+    """The report's sections (Markdown lines); ``plots`` maps "heatmap" and each
+    assignment name to the PNG's file name beside the page."""
+    lines = ["## Assignments", "", "Scores after late penalties; the grader's failures are not counted.", ""]
+    lines += ["| assignment | graded | mean | median | best | maximum |", "| --- | --- | --- | --- | --- | --- |"]
+    stats = assignment_stats(results)
+    for s in stats:
+        lines.append(
+            f"| {s.assignment} | {s.graded} | {s.mean:g} ({_pct(s.mean, s.maximum)}) | "
+            f"{s.median:g} ({_pct(s.median, s.maximum)}) | {s.best:g} | {s.maximum:g} |"
+        )
+    lines.append("")
+    lines += [f"![{s.assignment} score distribution]({plots[s.assignment]})" for s in stats if s.assignment in plots]
+    if "heatmap" in plots:
+        lines += ["", "## Points per function", "", f"![students x functions]({plots['heatmap']})"]
+    return lines
+
+
+def score_tables(results: list[NotebookResult]) -> list[str]:
+    """The score table that fits a page: totals per assignment, then one table of
+    functions per assignment, each with a maximum row (Markdown lines)."""
+    assignments = sorted({r.assignment for r in results})
+    by = {(r.student, r.assignment): r for r in results}
+    students = sorted({r.student for r in results})
+    maxima = {a: max(r.max_score for r in results if r.assignment == a) for a in assignments}
+
+    def cell(student: str, assignment: str, function: str | None = None) -> str:
+        r = by.get((student, assignment))
+        if r is None:
+            return ""
+        if r.grader_error:
+            return "ERROR"
+        if function is None:
+            late = f" (late -{r.late_penalty:g})" if r.late_penalty else ""
+            return f"{r.final_score:g}{late}"
+        return f"{r.function_scores().get(function, (0.0, 0.0))[0]:g}"
+
+    lines = ["| student | " + " | ".join(assignments) + " | total |", "|" + " --- |" * (len(assignments) + 2)]
+    lines.append(
+        "| **maximum** | " + " | ".join(f"{maxima[a]:g}" for a in assignments) + f" | {sum(maxima.values()):g} |"
+    )
+    for s in students:
+        total = sum(by[(s, a)].final_score for a in assignments if (s, a) in by and not by[(s, a)].grader_error)
+        lines.append(f"| {s} | " + " | ".join(cell(s, a) for a in assignments) + f" | {total:g} |")
+    for a in assignments:
+        functions = _functions(a, results)
+        tops = {}
+        for r in results:
+            if r.assignment == a:
+                tops.update({f: top for f, (_, top) in r.function_scores().items()})
+        lines += ["", f"### {a}, per function (raw points)", ""]
+        lines += [
+            "| student | " + " | ".join(f"`{f}`" for f in functions) + " |",
+            "|" + " --- |" * (len(functions) + 1),
+        ]
+        lines.append("| **maximum** | " + " | ".join(f"{tops.get(f, 0):g}" for f in functions) + " |")
+        lines += [f"| {s} | " + " | ".join(cell(s, a, f) for f in functions) + " |" for s in students if (s, a) in by]
+    return lines
+
+
+def check_table(results: list[NotebookResult]) -> list[str]:
+    """Pass rate and discrimination per check, hidden checks marked (Markdown lines)."""
+    lines = [
+        "Discrimination: point-biserial correlation of passing the check with the points on the rest of the "
+        "assignment (near 1: the check separates strong from weak submissions; near 0 or negative: it does not; "
+        "- when everyone passed or everyone failed).",
+        "",
+        "| assignment | check | function | passed | discrimination |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for s in check_stats(results):
+        mark = " (hidden)" if s.hidden else ""
+        d = "-" if s.discrimination is None else f"{s.discrimination:+.2f}"
+        lines.append(
+            f"| {s.assignment} | `{s.check}`{mark} | `{s.function}` | {s.passed}/{s.graded} "
+            f"({_pct(s.passed, s.graded)}) | {d} |"
+        )
+    return lines
+
+
+def misconception_table(results: list[NotebookResult], catalogue: dict[str, tuple[str, str]]) -> list[str]:
+    """Each misconception with its assignment, function and students (Markdown lines)."""
+    found = misconceptions(results)
+    if not found:
+        return ["None recognised."]
+    lines = ["| misconception | assignment | function | students | what it means |", "| --- | --- | --- | --- | --- |"]
+    for (m, assignment, function), students in found.items():
+        meaning = catalogue.get(m, ("",))[0]
+        lines.append(f"| `{m}` | {assignment} | `{function}` | {', '.join(students)} | {meaning} |")
+    return lines
+
+
+def write_plots(out: Path, results: list[NotebookResult], write) -> dict[str, str]:
+    """Write the distribution PNG of each assignment and the heatmap into ``out``
+    with ``write(path, bytes)``; returns what ``markdown`` takes as ``plots``."""
+    plots = {}
+    for s in assignment_stats(results):
+        name = f"distribution-{s.assignment}.png"
+        write(out / name, distribution_png(results, s.assignment))
+        plots[s.assignment] = name
+    if graded(results):
+        write(out / "heatmap.png", heatmap_png(results))
+        plots["heatmap"] = "heatmap.png"
+    return plots

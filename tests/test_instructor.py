@@ -1,0 +1,245 @@
+"""What an instructor does after grading: progress in a log, late penalties, LMS
+exports and similar answers. One class is graded once, through the CLI, for the module."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+
+import pytest
+
+from autograder.core.course import ASSIGNMENTS
+from autograder.core.results import NotebookResult
+from autograder.frontends.progress import Progress
+from autograder.judge.late import LatePolicy, parse_time
+from autograder.release import synth
+
+from .conftest import ROOT
+from .test_batch import SAMPLE, cli
+
+A = ASSIGNMENTS["01_conv_basics"]
+VARIANTS = ROOT / "tests" / "variants"
+DUE = "2026-03-02 23:59:00 Asia/Seoul"  # 14:59 UTC
+POLICY = f"""
+per = "day"
+penalty = 10
+cap = 15
+grace_minutes = 15
+
+[due]
+01_conv_basics = "{DUE}"
+"""
+
+
+def renamed(source: str) -> str:
+    """``source`` with its local names changed, as a student hiding a copy would."""
+    for old, new in {"image": "img", "kernel": "filt", "kh": "fh", "kw": "fw", "windows": "patches"}.items():
+        source = re.sub(rf"\b{old}\b", new, source)
+    source = source.replace("def conv2d_manual(img, filt,", "def conv2d_manual(image, kernel,")
+    return source.replace("np.asarray(img,", "np.asarray(image,").replace("np.asarray(filt,", "np.asarray(kernel,")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """(submitted, reports, CompletedProcess of `grade`): alice on time, bob 10 minutes
+    late (within grace), erin and frank two independent correct variants (erin undated,
+    frank 1.5 days late by Gradescope's metadata), gina a renamed copy of frank's answer."""
+    tmp = tmp_path_factory.mktemp("instructor")
+    submitted, out = tmp / "submitted", tmp / "reports"
+    folder = {s: submitted / s / A.name for s in ("alice", "bob", "erin", "frank", "gina")}
+    synth.write(synth.solved(A), folder["alice"] / A.notebook)
+    (folder["alice"] / "timestamp.txt").write_text("2026-03-02 10:00:00.000000 UTC")
+    shutil.copytree(SAMPLE / "bob" / A.name, folder["bob"])
+    (folder["bob"] / "timestamp.txt").write_text("2026-03-03 00:09:00.000000 Asia/Seoul")
+    loops = (VARIANTS / "conv2d_manual__loops.py").read_text()
+    sliding = (VARIANTS / "conv2d_manual__sliding_window.py").read_text()
+    synth.write(synth.solved(A, {"conv2d_manual": loops}), folder["erin"] / A.notebook)
+    synth.write(synth.solved(A, {"conv2d_manual": sliding}), folder["frank"] / A.notebook)
+    (folder["frank"] / "submission_metadata.json").write_text(json.dumps({"created_at": "2026-03-04T11:59:00+09:00"}))
+    synth.write(synth.solved(A, {"conv2d_manual": renamed(sliding)}), folder["gina"] / A.notebook)
+    policy = tmp / "late.toml"
+    policy.write_text(POLICY)
+    proc = cli("grade", str(submitted), "--out", str(out), "--late-policy", str(policy), "--workers", "2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return submitted, out, proc
+
+
+def result(out, student) -> NotebookResult:
+    return NotebookResult.from_json(json.loads((out / student / A.name / "results.json").read_text()))
+
+
+# 1. progress
+
+
+def test_progress_in_a_log_is_one_plain_line_per_submission(graded):
+    _, _, proc = graded
+    assert "\r" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if re.match(r"\[\d/5\] ", line)]
+    assert len(lines) == 5 and all("ETA" in line for line in lines), proc.stderr
+    assert sorted(line.split()[1] for line in lines) == ["alice", "bob", "erin", "frank", "gina"]
+
+
+def test_progress_to_a_file_counts_up_and_estimates_the_rest():
+    stream = io.StringIO()
+    with Progress(2, stream=stream) as bar:
+        bar.advance("alice  01_conv_basics\n15/15")
+        bar.advance("bob 01_conv_basics 12/15")
+    first, second = stream.getvalue().splitlines()
+    assert first.startswith("[1/2] alice 01_conv_basics 15/15  (elapsed 0:00:00, ETA")
+    assert second.startswith("[2/2] bob") and second.endswith("ETA 0:00:00)")
+    with pytest.raises(ValueError, match="total=-1"):
+        Progress(-1)
+
+
+# 3. late policy
+
+
+def policy(**changes) -> LatePolicy:
+    return LatePolicy(**{"due": {A.name: parse_time(DUE)}, "penalty": 10, "cap": 100, **changes})
+
+
+@pytest.mark.parametrize(
+    "submitted, changes, fraction",
+    [
+        ("2026-03-02 23:00:00 Asia/Seoul", {}, 0.0),  # on time
+        ("2026-03-02 15:10:00 UTC", {"grace_minutes": 15}, 0.0),  # 11 minutes late, within grace
+        ("2026-03-02 15:20:00 UTC", {"grace_minutes": 15}, 0.1),  # past grace: a started day
+        ("2026-03-04 02:59:00 UTC", {}, 0.2),  # 1.5 days late: 2 started days
+        ("2026-03-04 02:59:00 UTC", {"cap": 15}, 0.15),  # capped
+        ("2026-03-04 02:59:00 UTC", {"per": "hour", "penalty": 1}, 0.36),  # 36 hours
+    ],
+)
+def test_late_penalty_per_started_day_or_hour_with_grace_and_cap(submitted, changes, fraction):
+    p = policy(**changes)
+    assert p.penalty_fraction(p.seconds_late(A.name, parse_time(submitted))) == pytest.approx(fraction)
+
+
+def test_a_bad_policy_is_refused_with_the_value(tmp_path):
+    with pytest.raises(ValueError, match="per='week'"):
+        LatePolicy(per="week")
+    bad = tmp_path / "late.json"
+    bad.write_text(json.dumps({"due": {"99_nothing": "2026-01-01"}}))
+    with pytest.raises(ValueError, match="99_nothing"):
+        LatePolicy.load(bad)
+
+
+def test_results_written_before_late_policies_still_load(graded):
+    _, out, _ = graded
+    data = json.loads((out / "alice" / A.name / "results.json").read_text())
+    for key in ("submitted_at", "seconds_late", "late_penalty"):
+        del data["extra_data"][key]
+    old = NotebookResult.from_json(data)
+    assert old.late_penalty == 0 and old.final_score == old.score == old.max_score
+
+
+def test_the_batch_records_times_and_grades_csv_uses_the_penalised_score(graded):
+    _, out, _ = graded
+    alice, bob, erin, frank = (result(out, s) for s in ("alice", "bob", "erin", "frank"))
+    assert alice.submitted_at == "2026-03-02T10:00:00+00:00" and alice.late_penalty == 0
+    assert bob.seconds_late == 600 and bob.late_penalty == 0  # within the 15 minutes' grace
+    assert erin.submitted_at is None and erin.late_penalty == 0
+    assert frank.seconds_late == 1.5 * 86400 and frank.score == frank.max_score == 15
+    assert frank.late_penalty == 2.25 and frank.final_score == 12.75  # 2 days x 10%, capped at 15%
+    assert "-2.25 points for lateness" in frank.summary()
+    assert "Late: submitted 1.50 days after the due date" in (out / "frank" / A.name / "feedback.md").read_text()
+    rows = list(csv.DictReader((out / "grades.csv").read_text().splitlines()))
+    by_student = {r["student"]: r for r in rows}
+    assert by_student["frank"][A.name] == "12.75" and by_student["frank"][f"{A.name}:late_penalty"] == "2.25"
+    assert by_student["frank"]["total"] == "12.75" and by_student["alice"][A.name] == "15"
+    assert "after late penalties" in (out / "summary.md").read_text()
+
+
+# 2. LMS export
+
+
+ROSTER = """student,name,id,sis_user_id,sis_login_id,section,email
+alice,"Kim, Alice",101,S1,akim,A,alice@example.edu
+bob,"Lee, Bob",102,S2,blee,A,bob@example.edu
+erin,"Park, Erin",103,S3,epark,B,erin@example.edu
+frank,"Choi, Frank",104,S4,fchoi,B,frank@example.edu
+zoe,"Han, Zoe",105,S5,zhan,B,zoe@example.edu
+"""
+
+
+def test_canvas_export_has_canvas_columns_points_possible_and_penalised_scores(graded, tmp_path):
+    _, out, _ = graded
+    roster, target = tmp_path / "roster.csv", tmp_path / "canvas.csv"
+    roster.write_text(ROSTER)
+    proc = cli("export", str(out), "--to", "canvas", "--roster", str(roster), "--out", str(target))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.reader(target.read_text().splitlines()))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", A.name]
+    assert rows[1] == ["Points Possible", "", "", "", "", "15"]
+    assert rows[2] == ["Kim, Alice", "101", "S1", "akim", "A", "15"]
+    assert rows[5] == ["Choi, Frank", "104", "S4", "fchoi", "B", "12.75"]
+    assert rows[6] == ["Han, Zoe", "105", "S5", "zhan", "B", ""]
+    assert "not in the roster (not exported): gina" in proc.stderr
+    assert f"in the roster but not graded (empty cell): zoe/{A.name}" in proc.stderr
+
+
+def test_moodle_export_has_an_identifier_column_and_one_per_assignment(graded, tmp_path):
+    _, out, _ = graded
+    roster, target = tmp_path / "roster.csv", tmp_path / "moodle.csv"
+    roster.write_text(ROSTER)
+    proc = cli("export", str(out), "--to", "moodle", "--roster", str(roster), "--out", str(target))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.reader(target.read_text().splitlines()))
+    assert rows[0] == ["Email address", A.name] and rows[4] == ["frank@example.edu", "12.75"]
+    assert "gina" in proc.stderr and "zoe" in proc.stderr
+    roster.write_text("name,email\nAlice,a@example.edu\n")
+    proc = cli("export", str(out), "--to", "moodle", "--roster", str(roster), "--out", str(target))
+    assert proc.returncode == 2 and "needs a 'student' column" in proc.stderr
+
+
+# 4. similarity
+
+
+def test_a_renamed_copy_ranks_above_the_threshold_and_independent_variants_below(graded):
+    submitted, out, _ = graded
+    proc = cli("similarity", str(out), "--submissions", str(submitted), "--threshold", "0.6")
+    assert proc.returncode == 0, proc.stderr
+    pairs = json.loads((out / "similarity.json").read_text())["pairs"]
+    conv = {tuple(p["students"]): p["similarity"] for p in pairs if p["function"] == "conv2d_manual"}
+    assert conv[("frank", "gina")] >= 0.6 > conv[("erin", "frank")]
+    page = (out / "similarity.html").read_text()
+    assert "not a verdict" in page and "<mark>" in page and "<code>conv2d_manual</code>: frank and gina" in page
+    assert "<code>conv2d_manual</code>: erin and frank" not in page
+    summary = (out / "summary.md").read_text()
+    assert "## Similar answers" in summary and "frank / gina" in summary
+
+
+def test_answers_left_as_released_are_not_compared():
+    from autograder.report import similarity
+
+    stub = similarity.answer_cells(synth.release(A), A)
+    pairs = similarity.compare({"carol": stub, "dan": stub}, A)
+    assert pairs == []  # stubs hold nothing of their own
+
+
+# 5. the class report
+
+
+def test_the_class_report_has_figures_per_assignment_check_and_misconception(graded):
+    _, out, _ = graded
+    summary = (out / "summary.md").read_text()
+    for png in (f"distribution-{A.name}.png", "heatmap.png", "histogram.png"):
+        assert (out / png).read_bytes().startswith(b"\x89PNG") and f"({png})" in summary
+    assert f"| {A.name} | 5 | 13.35 (89%) | 15 (100%) | 15 | 15 |" in summary  # bob 9, frank 12.75 after penalty
+    assert "| **maximum** | 15 | 15 |" in summary and "| frank | 12.75 (late -2.25) | 12.75 |" in summary
+    assert f"### {A.name}, per function (raw points)" in summary and "| **maximum** | 6 | 3 | 6 |" in summary
+    assert "(hidden) | `conv2d_manual` |" in summary and "discrimination" in summary
+    assert f"| `flipped-kernel` | {A.name} | `conv2d_manual` | bob |" in summary
+    html = (out / "summary.html").read_text()
+    assert '<img alt="students x functions" src="heatmap.png">' in html and "http" not in html  # offline
+
+
+def test_discrimination_is_the_point_biserial_correlation_with_the_rest():
+    from autograder.report.class_report import point_biserial
+
+    # (M1 - M0) / s * sqrt(p q) = (9 - 1) / sqrt(17) * 0.5
+    assert point_biserial([True, True, False, False], [10, 8, 2, 0]) == pytest.approx(0.97, abs=0.005)
+    assert point_biserial([True, True], [3, 5]) is None  # everyone passed: no information
+    assert point_biserial([True, False], [4, 4]) is None
