@@ -186,8 +186,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     if args.command == "grade":
+        from ..judge.late import LatePolicy
         from . import batch
-        from .late import LatePolicy
 
         figures = batch.grade(
             args.paths,
