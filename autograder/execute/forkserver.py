@@ -84,7 +84,6 @@ def _forbidden_folders() -> tuple[str, ...]:
 
 def _run_child(kind: str, channel: socket.socket, request: dict, view, root: str) -> None:
     """In the forked child: isolate, then serve. Never returns."""
-    from multiprocessing.connection import Connection
 
     from . import child, isolation
 
@@ -249,8 +248,8 @@ class ForkServer:
         self.restarts += 1
         self._start()
 
-    def fork(self, request: dict) -> tuple[int, Connection]:
-        """Fork a child; returns (its pid, the grader's end of its channel).
+    def fork(self, request: dict) -> tuple[int, socket.socket]:
+        """Fork a child; returns (its pid, the grader's end of its channel, a socket).
 
         Raises:
             ForkServerError: when the server fails twice in a row.
@@ -268,7 +267,7 @@ class ForkServer:
                         theirs.close()
                     reply = self._receive(self.fork_seconds)
                     if reply and reply.get("event") == Event.FORKED and isinstance(reply.get("pid"), int):
-                        return reply["pid"], Connection(ours.detach())
+                        return reply["pid"], ours
                     ours.close()
                     reason = f"the {self.kind} fork server did not fork in {self.fork_seconds:g} s"
                 except (OSError, ValueError, ForkServerError) as err:

@@ -20,9 +20,11 @@ import dataclasses
 import os
 import queue
 import signal
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
@@ -199,11 +201,16 @@ class _Child:
         reason = ""
         for _attempt in range(2):  # nothing of the student's has run yet: a failure is the grader's
             try:
-                self.pid, self.conn = server.fork(request)
+                self.pid, self.sock = server.fork(request)
             except ForkServerError as err:
                 raise GraderError(f"could not start the sandbox: {err}") from err
+            # The reader reads (and at the end closes) a descriptor of its own, so no later
+            # channel that reuses a closed descriptor's number can ever be read by it.
+            self.conn = Connection(os.dup(self.sock.fileno()))
             self.messages: queue.Queue = queue.Queue()
-            threading.Thread(target=self._read, daemon=True).start()
+            threading.Thread(
+                target=_read, args=(Connection(os.dup(self.sock.fileno())), self.messages), daemon=True
+            ).start()
             message = self._next(min(_READY_SECONDS, max(deadline - time.monotonic(), 1.0)))
             if isinstance(message, dict) and message.get("event") == Event.READY:
                 return
@@ -215,15 +222,6 @@ class _Child:
                 raise GraderError(f"the sandbox could not start: {reason}")
             reason = message if isinstance(message, str) else "sent a bad first message"
         raise GraderError(f"the sandbox did not start twice in a row (it {reason})")
-
-    def _read(self) -> None:
-        try:
-            while True:
-                self.messages.put(plain.loads(self.conn.recv_bytes(MAX_MESSAGE)))
-        except EOFError:
-            self.messages.put("ended the process")
-        except Exception as err:  # garbled data, or the channel closed under the reader by stop()
-            self.messages.put(f"sent an unreadable message ({type(err).__name__}: {err})")
 
     def _next(self, seconds: float) -> Any:
         try:
@@ -248,7 +246,25 @@ class _Child:
             os.kill(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # the reader sees the end and closes its own descriptor
+        except OSError:
+            pass
+        self.sock.close()
         self.conn.close()
+
+
+def _read(conn: Connection, messages: queue.Queue) -> None:
+    """A child's messages, as they come, into ``messages``; then why they stopped."""
+    try:
+        while True:
+            messages.put(plain.loads(conn.recv_bytes(MAX_MESSAGE)))
+    except EOFError:
+        messages.put("ended the process")
+    except Exception as err:  # garbled data
+        messages.put(f"sent an unreadable message ({type(err).__name__}: {err})")
+    finally:
+        conn.close()
 
 
 # ----------------------------------------------------------------------------------------------
