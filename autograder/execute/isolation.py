@@ -152,6 +152,8 @@ def _dev(root: str, scratch: str) -> None:
 def _build_root(root: str, view: View, scratch_bytes: int, uid: int, gid: int) -> None:
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     _mount("tmpfs", root, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=0755")
+    os.makedirs(root + "/tmp")  # first: a library folder may lie under /tmp (a venv in a checkout there)
+    _mount("tmpfs", root + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={scratch_bytes},mode=1777")
     for path in view.mounts:
         _bind(path, root)
     for path in view.hidden:
@@ -160,8 +162,6 @@ def _build_root(root: str, view: View, scratch_bytes: int, uid: int, gid: int) -
         os.symlink(target, root + path)
     _etc(root, uid, gid)
     _dev(root, str(scratch_bytes))
-    os.makedirs(root + "/tmp")
-    _mount("tmpfs", root + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={scratch_bytes},mode=1777")
     os.makedirs(root + "/proc")
     _mount("proc", root + "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
     os.makedirs(root + "/.old")
