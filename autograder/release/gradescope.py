@@ -141,7 +141,7 @@ def run(assignment: str, root: str | Path = "/autograder") -> NotebookResult:
     if metadata.exists():
         users = json.loads(metadata.read_text()).get("users") or [{}]
         student = str(users[0].get("email") or users[0].get("name") or "")
-    data = reports.to_json(result)
+    data = result.to_json()
     data["extra_data"]["student"] = student
     data["extra_data"]["hidden_inputs_sha256"] = hidden_inputs_digest(spec.checks())
     reports.write_atomic(root / "results" / "results.json", json.dumps(data, indent=2))

@@ -24,12 +24,6 @@ from . import class_report
 from .files import write_atomic
 
 
-def to_json(result: NotebookResult) -> dict:
-    """Gradescope's results.json; ``extra_data`` carries the whole result (without the
-    cells' outputs), which ``NotebookResult.from_json`` reads back."""
-    return result.to_json()
-
-
 def _by_function(result: NotebookResult) -> dict[str, list[CheckResult]]:
     found: dict[str, list[CheckResult]] = defaultdict(list)
     for check in result.checks:
