@@ -57,7 +57,10 @@ def _present(module: str) -> bool:
     """True when ``autograder.release.<module>`` is part of this copy of the package (not
     found through another copy installed in the same environment)."""
     package = Path(__file__).resolve().parent.parent
-    spec = importlib.util.find_spec(f"autograder.release.{module}")
+    try:
+        spec = importlib.util.find_spec(f"autograder.release.{module}")
+    except ModuleNotFoundError:  # the student copy has no autograder.release at all
+        return False
     return spec is not None and spec.origin is not None and Path(spec.origin).resolve().parent == package / "release"
 
 
