@@ -40,6 +40,29 @@ def _already_done(out: Path, submission: Submission, manifest: dict[str, str]) -
     return not json.loads((out / relative).read_text())["extra_data"].get("grader_error")
 
 
+def _late(result: NotebookResult, submission: Submission, policy: LatePolicy | None) -> NotebookResult:
+    """``result`` under this run's late policy: no policy means no penalty."""
+    if submission.path is None:
+        return result
+    if policy is None:
+        return replace(result, submitted_at=None, seconds_late=0.0, late_penalty=0.0)
+    return policy.apply(result, submission.path.parent)
+
+
+def _repenalise(out: Path, kept: list[Submission], policy: LatePolicy | None, show_hidden: bool) -> int:
+    """Put the results kept by ``--resume`` under this run's late policy (a due date or a
+    penalty may have changed since they were graded); returns how many changed."""
+    changed = 0
+    for submission in kept:
+        path = out / submission.student / submission.assignment.name / "results.json"
+        result = NotebookResult.from_json(json.loads(path.read_text()))
+        updated = _late(result, submission, policy)
+        if updated != result:
+            reports.write_submission(out, updated, show_hidden)
+            changed += 1
+    return changed
+
+
 WEAKER = (
     "Grading WITHOUT kernel isolation (--isolation none): student code runs as you, can read every file "
     "you can (solutions, hidden checks, classmates' notebooks), reach the network and outlive the grader; "
@@ -123,7 +146,8 @@ def grade(
         paths: notebooks or folders in nbgrader's ``<student>/<assignment>/`` layout.
         out: folder for ``<student>/<assignment>/results.json``, feedback and the summary.
         workers: submissions graded at once (each in its own sandboxed process).
-        resume: skip submissions whose results.json already exists without a grader error.
+        resume: skip submissions whose results.json already exists without a grader error;
+            their late penalties are recomputed under ``late_policy``.
         show_hidden: feedback pages show hidden checks' details (grades published).
         limits: sandbox limits per submission.
         hidden: force hidden checks on/off (None: use them when present).
@@ -149,6 +173,7 @@ def grade(
     submissions = discover(paths)
     manifest = reports.read_manifest(out)
     todo = [s for s in submissions if not (resume and _already_done(out, s, manifest))]
+    repenalised = _repenalise(out, [s for s in submissions if s not in todo], late_policy, show_hidden)
     start = time.monotonic()
     errors = 0
     if isolation == "none":
@@ -162,8 +187,7 @@ def grade(
         with Progress(len(todo), live=None if progress else False) as bar:
             for submission, graded in results:
                 result = replace(graded, student=submission.student, assignment=submission.assignment.name)
-                if late_policy is not None and submission.path is not None:
-                    result = late_policy.apply(result, submission.path.parent)
+                result = _late(result, submission, late_policy)
                 errors += bool(result.grader_error)
                 reports.write_submission(out, result, show_hidden)
                 if progress:
@@ -178,6 +202,7 @@ def grade(
         "submissions": len(submissions),
         "graded": len(todo),
         "skipped": len(submissions) - len(todo),
+        "repenalised": repenalised,
         "grader_errors": errors,
         "references_computed": computed,  # None on dask: each worker computes (or caches) its own
         "seconds": round(time.monotonic() - start, 2),
