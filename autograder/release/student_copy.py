@@ -47,9 +47,17 @@ Check your whole work from this folder with
     pytest autograder                                   # all notebooks in assignments/
     pytest autograder --submission assignments/01_conv_basics/conv_basics.ipynb
 
-These are the public checks; the course grades with further hidden checks of the
-same functions on other inputs.
+These are the public (visible) checks. The course grades with further hidden checks
+of the same functions on other inputs, so every total here says how much is still to
+come, e.g. "visible: 3 / 3 points; hidden checks worth 3 more points run when the
+course grades": the visible and the hidden points add up to what the test cell is worth.
 """
+
+
+def hidden_points() -> dict[str, float]:
+    """Function -> points of its hidden checks, for every graded function: frozen into the
+    copy, so its totals can say what the hidden checks are worth without holding them."""
+    return {f: a.hidden_points(f) for a in ASSIGNMENTS.values() for f in a.functions}
 
 
 def public_references() -> dict[str, dict]:
@@ -83,7 +91,7 @@ def build(out: str | Path) -> Path:
     shutil.copy(PROJECT / "pyproject.toml", out / "pyproject.toml")
     (out / "README.md").write_text(STUDENT_README)
     references = public_references()
-    frozen = {"references": references, "inputs": derived_inputs(list(references))}
+    frozen = {"references": references, "inputs": derived_inputs(list(references)), "hidden_points": hidden_points()}
     (out / FROZEN.relative_to(PROJECT)).write_bytes(plain.dumps(frozen))
     found = leaks.find(out, references)
     if found:
