@@ -229,6 +229,7 @@ def test_the_student_copy_self_checks_with_public_checks_only(copy, assignment):
 def test_the_student_copy_tells_what_the_hidden_checks_are_worth_without_holding_them(copy):
     frozen = plain.loads((copy / "autograder" / "author" / "public" / "frozen_references.bin").read_bytes())
     assert frozen["hidden_points"] == student_copy.hidden_points()
+    assert student_copy.points_table() in (copy / "README.md").read_text()
     hidden_names = [c.name for a in ASSIGNMENTS.values() for c in a.checks(hidden=True) if c.hidden]
     files = [p for p in copy.rglob("*") if p.is_file()]
     assert not [(n, p.name) for p in files for n in hidden_names if n.encode() in p.read_bytes()]

@@ -46,6 +46,15 @@ def test_the_student_copy_freezes_every_functions_hidden_points():
     assert all(isinstance(v, float) for v in frozen.values())
 
 
+def test_the_student_readme_gives_each_assignments_visible_and_hidden_points():
+    rows = student_copy.points_table().strip().splitlines()[2:]
+    assert len(rows) == len(ASSIGNMENTS)
+    for row, assignment in zip(rows, ASSIGNMENTS.values()):
+        name, visible, hidden, total = (cell.strip(" `") for cell in row.strip("|").split("|"))
+        assert name == assignment.name
+        assert float(visible) + float(hidden) == float(total) == sum(cell_points(assignment).values())
+
+
 def test_check_names_are_unique_across_public_and_hidden_checks():
     names = [c.name for a in ASSIGNMENTS.values() for c in a.checks(hidden=True)]
     assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
