@@ -88,12 +88,12 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(f"(run without kernel isolation: {config.stash[_UNISOLATED]})")
     for path, result in results.items():
         assignment = ASSIGNMENTS[result.assignment]
-        by_function = {f: [c for c in result.checks if c.function == f] for f in result.function_scores()}
-        hidden = {f: assignment.hidden_points(f) for f in by_function}
+        hidden = {f: assignment.hidden_points(f) for f in dict.fromkeys(c.function for c in result.checks)}
         terminalreporter.write_line(f"{path}: {format_points(result.checks, sum(hidden.values()))}")
         if result.grader_error:
             terminalreporter.write_line(f"  GRADER ERROR (not your fault): {result.grader_error}")
         for note in result.notes:
             terminalreporter.write_line(f"  {note}")
-        for function, checks in by_function.items():
-            terminalreporter.write_line(f"  {function}: {format_points(checks, hidden[function])}")
+        for function, points in hidden.items():
+            checks = [c for c in result.checks if c.function == function]
+            terminalreporter.write_line(f"  {function}: {format_points(checks, points)}")

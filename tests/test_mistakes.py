@@ -140,4 +140,3 @@ def test_each_mistake_fails_a_visible_check(graded, path):
     assert any(t["visibility"] == "visible" for t in own)
     visible_failures = [t["name"] for t in own if t["visibility"] == "visible" and t["status"] == "failed"]
     assert visible_failures, f"{path.stem} passes every visible check of {function}; only hidden checks catch it"
-    assert all(t["status"] == "passed" for t in data["tests"] if t not in own)

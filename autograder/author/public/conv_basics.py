@@ -97,12 +97,12 @@ def public_checks() -> list[Check]:
         ),
         shape_check(
             "test_conv_output_shape_floors_when_the_stride_does_not_divide",
-            "conv_output_shape((2, 8, 7, 3), 4, 3, strides=2) is (2, 3, 3, 4): (8 - 3) // 2 + 1 = 3 "
-            "rounds down, so row 7 is never used.",
+            "conv_output_shape((2, 8, 7, 3), 4, 3, strides=(2, 3)) is (2, 3, 2, 4): (8 - 3) // 2 + 1 = 3 and "
+            "(7 - 3) // 3 + 1 = 2 round down, so the last row and column are never used.",
             (2, 8, 7, 3),
             4,
             3,
-            strides=2,
+            strides=(2, 3),
         ),
         weight_check(
             "test_conv_weight_shapes_of_the_seed_example",

@@ -130,11 +130,11 @@ def public_checks() -> list[Check]:
         pool_check(
             mp,
             "test_maxpool_manual_pools_a_uint8_image_with_floats",
-            "A uint8 (2, 5, 7, 2) image, pool_size=3, strides=2, 'same': compute with floats "
+            "A uint8 (2, 5, 7, 2) image, pool_size=3, strides=(2, 1), 'same': compute with floats "
             "(-inf padding does not fit in uint8).",
             photo,
             3,
-            2,
+            (2, 1),
             "same",
         ),
         pool_check(
@@ -171,11 +171,11 @@ def public_checks() -> list[Check]:
         pool_check(
             ap,
             "test_avgpool_manual_pools_a_uint8_image_with_floats",
-            "A uint8 (2, 6, 5, 2) image, pool_size=2, 'same': means like 127.5 are not whole numbers, "
-            "so compute and return floats.",
+            "A uint8 (2, 6, 5, 2) image, pool_size=2, strides=(1, 2), 'same': means like 127.5 are not whole "
+            "numbers, so compute and return floats.",
             photo_avg,
             2,
-            None,
+            (1, 2),
             "same",
         ),
     ]
