@@ -15,6 +15,7 @@ from .core.course import ASSIGNMENTS, assignment_for
 from .core.results import NotebookResult
 from .execute import isolation
 from .judge.engine import Grader
+from .report.report_text import format_points
 
 _RESULTS = pytest.StashKey[dict]()
 _UNISOLATED = pytest.StashKey["str | None"]()
@@ -86,10 +87,13 @@ def pytest_terminal_summary(terminalreporter, config):
     if config.stash.get(_UNISOLATED, None):
         terminalreporter.write_line(f"(run without kernel isolation: {config.stash[_UNISOLATED]})")
     for path, result in results.items():
-        terminalreporter.write_line(f"{path}: {result.score:g} / {result.max_score:g} points")
+        assignment = ASSIGNMENTS[result.assignment]
+        hidden = {f: assignment.hidden_points(f) for f in dict.fromkeys(c.function for c in result.checks)}
+        terminalreporter.write_line(f"{path}: {format_points(result.checks, sum(hidden.values()))}")
         if result.grader_error:
             terminalreporter.write_line(f"  GRADER ERROR (not your fault): {result.grader_error}")
         for note in result.notes:
             terminalreporter.write_line(f"  {note}")
-        for function, (got, top) in result.function_scores().items():
-            terminalreporter.write_line(f"  {function}: {got:g} / {top:g}")
+        for function, points in hidden.items():
+            checks = [c for c in result.checks if c.function == function]
+            terminalreporter.write_line(f"  {function}: {format_points(checks, points)}")

@@ -30,7 +30,8 @@ def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = Fal
             their names and marks only.
 
     Returns:
-        Points earned, a plain float (nbgrader reads it as partial credit).
+        Points earned, a plain float (nbgrader reads it as partial credit). The printed
+        total says what the hidden checks not run here are worth.
     """
     assignment = course.assignment_of_function(function)
     checks = [c for c in assignment.checks(hidden=hidden) if c.function == function]
@@ -39,5 +40,5 @@ def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = Fal
         references = scoring.compute_references(checks)
         outcomes = [CallOutcome(**call(obj, CallSpec.of(c))) for c in checks]
     results = scoring.score(checks, references, outcomes)
-    print(format_function_report(function, results, show_hidden))
+    print(format_function_report(function, results, show_hidden, assignment.hidden_points(function)))
     return float(totals(results)[0])

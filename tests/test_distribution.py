@@ -212,9 +212,41 @@ def test_the_student_copy_self_checks_with_public_checks_only(copy, assignment):
     env = _without_pythonpath()
     cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission", str(notebook)]
     proc = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env=env, timeout=600)
-    public = sum(c.points for c in ASSIGNMENTS[assignment].checks(hidden=False))
-    assert f"{notebook}: {public:g} / {public:g} points" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
+    spec = ASSIGNMENTS[assignment]
+    public = sum(c.points for c in spec.checks(hidden=False))
+    hidden = sum(spec.hidden_points(f) for f in spec.functions)
+    told = f"visible: {public:g} / {public:g} points; hidden checks worth {hidden:g} more points run when the course grades"
+    assert f"{notebook}: {told}" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
+    for function in spec.functions:
+        public = spec.points(function, hidden=False)
+        if spec.hidden_points(function):
+            assert f"  {function}: visible: {public:g} / {public:g} points; hidden checks worth " in proc.stdout
+        else:
+            assert f"  {function}: {public:g} / {public:g} points (no hidden checks)" in proc.stdout
     assert proc.returncode == 0
+
+
+def test_the_student_copy_tells_what_the_hidden_checks_are_worth_without_holding_them(copy):
+    frozen = plain.loads((copy / "autograder" / "author" / "public" / "frozen_references.bin").read_bytes())
+    assert frozen["hidden_points"] == student_copy.hidden_points()
+    assert student_copy.points_table() in (copy / "README.md").read_text()
+    hidden_names = [c.name for a in ASSIGNMENTS.values() for c in a.checks(hidden=True) if c.hidden]
+    files = [p for p in copy.rglob("*") if p.is_file()]
+    assert not [(n, p.name) for p in files for n in hidden_names if n.encode() in p.read_bytes()]
+    # The in-notebook check(): a wrong answer to every visible check, and the hidden figure.
+    code = "from autograder.inline import check; check('conv_output_shape', lambda *a, **k: (0, 0, 0, 0))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=copy, capture_output=True, text=True, env=_without_pythonpath(), timeout=300
+    )
+    spec = ASSIGNMENTS["01_conv_basics"]
+    visible, hidden = spec.points("conv_output_shape", hidden=False), spec.hidden_points("conv_output_shape")
+    assert hidden > 0
+    first = proc.stdout.splitlines()[0] if proc.stdout else proc.stderr[-2000:]
+    assert first == (
+        f"conv_output_shape: visible: 0 / {visible:g} points; hidden checks worth {hidden:g} more points "
+        "run when the course grades"
+    ), first
+    assert visible + hidden == spec.points("conv_output_shape", hidden=True)
 
 
 def test_bundling_without_the_course_secret_fails_naming_it(tmp_path, monkeypatch):

@@ -49,7 +49,7 @@ def selfcheck() -> dict[tuple[str, str], float]:
         cmd += ["--submission", str(nb)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, env=ENV, cwd=ROOT)
     scores = {}
-    for match in re.finditer(r"^(\S+\.ipynb): ([\d.]+) / ([\d.]+) points$", proc.stdout, re.MULTILINE):
+    for match in re.finditer(r"^(\S+\.ipynb): ([\d.]+) / ([\d.]+) points \(visible: ", proc.stdout, re.MULTILINE):
         path = Path(match.group(1))
         scores[(path.parent.parent.name, path.parent.name)] = float(match.group(2))
     assert len(scores) == len(notebooks), proc.stdout[-3000:] + proc.stderr[-3000:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 from dataclasses import dataclass
@@ -42,6 +43,15 @@ class Assignment:
         """Total points of one function's checks."""
         return sum(c.points for c in self.checks(hidden) if c.function == function)
 
+    def hidden_points(self, function: str) -> float:
+        """Points of one function's hidden checks, in every copy of the course: summed from
+        the hidden checks where this copy has them, else as the student copy froze them
+        (points are not secret; the hidden checks' names and inputs are)."""
+        if has_hidden_checks():
+            return _hidden_points(self.module).get(function, 0.0)
+        answers = importlib.import_module("autograder.author.public.answers")
+        return float(answers.frozen_hidden_points().get(function, 0.0))
+
 
 ASSIGNMENTS: dict[str, Assignment] = {
     a.name: a
@@ -75,6 +85,15 @@ ASSIGNMENTS: dict[str, Assignment] = {
         ),
     ]
 }
+
+
+@functools.cache
+def _hidden_points(module: str) -> dict[str, float]:
+    """Function -> points of its hidden checks, for one assignment module (built once)."""
+    points: dict[str, float] = {}
+    for check in importlib.import_module(f"autograder.author.hidden.{module}").hidden_checks():
+        points[check.function] = points.get(check.function, 0.0) + check.points
+    return points
 
 
 def has_hidden_checks() -> bool:

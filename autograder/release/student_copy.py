@@ -47,9 +47,29 @@ Check your whole work from this folder with
     pytest autograder                                   # all notebooks in assignments/
     pytest autograder --submission assignments/01_conv_basics/conv_basics.ipynb
 
-These are the public checks; the course grades with further hidden checks of the
-same functions on other inputs.
+These are the public (visible) checks. The course grades with further hidden checks
+of the same functions on other inputs, so every total here says how much is still to
+come, e.g. "visible: 3 / 3 points; hidden checks worth 3 more points run when the
+course grades": the visible and the hidden points add up to what the test cell is worth.
+Points per assignment:
 """
+
+
+def points_table() -> str:
+    """The student README's table: per assignment, the visible points, what the hidden
+    checks are worth and the total (what nbgrader's test cells add up to)."""
+    rows = ["| assignment | visible checks | hidden checks | in all |", "| --- | --- | --- | --- |"]
+    for a in ASSIGNMENTS.values():
+        visible = sum(a.points(f, hidden=False) for f in a.functions)
+        hidden = sum(a.hidden_points(f) for f in a.functions)
+        rows.append(f"| `{a.name}` | {visible:g} | {hidden:g} | {visible + hidden:g} |")
+    return "\n" + "\n".join(rows) + "\n"
+
+
+def hidden_points() -> dict[str, float]:
+    """Function -> points of its hidden checks, for every graded function: frozen into the
+    copy, so its totals can say what the hidden checks are worth without holding them."""
+    return {f: a.hidden_points(f) for a in ASSIGNMENTS.values() for f in a.functions}
 
 
 def public_references() -> dict[str, dict]:
@@ -81,9 +101,9 @@ def build(out: str | Path) -> Path:
         else:
             shutil.copy(source, target)
     shutil.copy(PROJECT / "pyproject.toml", out / "pyproject.toml")
-    (out / "README.md").write_text(STUDENT_README)
+    (out / "README.md").write_text(STUDENT_README + points_table())
     references = public_references()
-    frozen = {"references": references, "inputs": derived_inputs(list(references))}
+    frozen = {"references": references, "inputs": derived_inputs(list(references)), "hidden_points": hidden_points()}
     (out / FROZEN.relative_to(PROJECT)).write_bytes(plain.dumps(frozen))
     found = leaks.find(out, references)
     if found:

@@ -22,7 +22,8 @@ from ...core import plain
 KEYS = "autograder.author.keys"
 FROZEN = Path(__file__).with_name("frozen_references.bin")
 """{"references": {check name: {"expected": ..., "alternates": {...}}}, "inputs": {check
-name: derived input}}; present in the student copy only."""
+name: derived input}, "hidden_points": {function: points of its hidden checks}}; present in
+the student copy only."""
 
 _derived: dict[str, Any] = {}
 
@@ -47,6 +48,12 @@ def _frozen() -> dict[str, dict]:
 def frozen() -> dict[str, dict]:
     """The precomputed public references, or {} in the instructor's copy."""
     return _frozen()["references"]
+
+
+def frozen_hidden_points() -> dict[str, float]:
+    """Function -> points of its hidden checks, as the student copy froze them ({} elsewhere):
+    what the copy's totals say is still to come, without the hidden checks themselves."""
+    return _frozen().get("hidden_points", {})
 
 
 def derived(check: str, name: str, *args: Any) -> Any:

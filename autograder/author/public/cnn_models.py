@@ -200,6 +200,14 @@ def _model_public_checks(function: str, kind_text: str) -> list[Check]:
             f"test_{function}_has_118346_parameters",
             f"{who} has 118,346 parameters in total, as in the seed's model.summary().",
         ),
+        layers_check(
+            function,
+            f"test_{function}_layers_follow_the_input_shape_and_classes",
+            f"{function} for (32, 27, 2) images and 4 classes, not hard-coded for 28x28x1 and 10: the pooling "
+            "floors odd sizes (28x23 -> 14x11, 10x7 -> 5x3), Flatten gives 960 features, the last Dense 4 units.",
+            input_shape=(32, 27, 2),
+            n_classes=4,
+        ),
         outputs_check(
             function,
             f"test_{function}_gives_the_reference_outputs_with_the_same_weights",
@@ -349,6 +357,14 @@ def public_checks() -> list[Check]:
             (2, 20, 16, 1),
             [4, 8],
             kernel_size=5,
+        ),
+        cascade_check(
+            "test_cascade_output_shapes_with_a_kernel_pair",
+            "(4, 12, 10, 2) through Conv2D 3 and 5 filters of (2, 4) gives (4, 11, 7, 3), (4, 10, 4, 5): "
+            "kernel_size may be a pair (kh, kw).",
+            (4, 12, 10, 2),
+            [3, 5],
+            kernel_size=(2, 4),
         ),
     ]
     for function in ("build_sequential_cnn", "build_functional_cnn", "SubclassedCNN"):

@@ -95,6 +95,15 @@ def public_checks() -> list[Check]:
             strides=2,
             padding="same",
         ),
+        shape_check(
+            "test_conv_output_shape_floors_when_the_stride_does_not_divide",
+            "conv_output_shape((2, 8, 7, 3), 4, 3, strides=(2, 3)) is (2, 3, 2, 4): (8 - 3) // 2 + 1 = 3 and "
+            "(7 - 3) // 3 + 1 = 2 round down, so the last row and column are never used.",
+            (2, 8, 7, 3),
+            4,
+            3,
+            strides=(2, 3),
+        ),
         weight_check(
             "test_conv_weight_shapes_of_the_seed_example",
             "conv_weight_shapes(5, 10, 3) is ((3, 3, 5, 10), (10,)), as Conv2D(10, 3) built on 5 channels.",
@@ -128,5 +137,12 @@ def public_checks() -> list[Check]:
             rgb,
             rgb_kernel,
             -0.25,
+        ),
+        conv_check(
+            "test_conv2d_manual_keeps_the_negative_edges_of_a_uint8_image",
+            "A uint8 image whose columns go 10, 10, 200, 200, 10 with the integer kernel [[1, -1], [1, -1]]: "
+            "the edges are -380 and +380, beyond uint8's 0..255, so compute in floating point.",
+            np.tile(np.array([10, 10, 200, 200, 10], dtype=np.uint8), (4, 1)),
+            np.array([[1, -1], [1, -1]]),
         ),
     ]

@@ -132,6 +132,13 @@ def public_checks() -> list[Check]:
             rng.uniform(-1, 1, size=(3, 2)),
             0.5,
         ),
+        edge_check(
+            "test_detect_edges_keeps_the_negative_edges_of_a_uint8_image",
+            "A uint8 4x5 image whose columns go 200, 200, 10, 10, 200 with [[-1, 1], [-1, 1]]: the lecture's "
+            "bright-to-dark step is -380, not a wrapped-around uint8 value, and dark-to-bright is +380.",
+            np.tile(np.array([200, 200, 10, 10, 200], dtype=np.uint8), (4, 1)),
+            VERTICAL.copy(),
+        ),
         sobel_check(
             "test_sobel_magnitude_of_a_vertical_step",
             "A 5x6 image, 0 left of column 3 and 1 from it on: next to the step gx = 4, gy = 0, magnitude 4.",
@@ -141,6 +148,12 @@ def public_checks() -> list[Check]:
             "test_sobel_magnitude_of_a_random_image",
             "A random 6x7 image gives sqrt(gx**2 + gy**2), a 4x5 map.",
             rng.uniform(0, 1, size=(6, 7)),
+        ),
+        sobel_check(
+            "test_sobel_magnitude_of_a_uint8_step",
+            "A uint8 5x6 image, 10 left of column 3 and 200 from it on: next to the step gx = 4 * 190 = 760, far "
+            "beyond uint8's 0..255, so compute in floating point.",
+            (10 + 190 * half_dark(5, 6)).astype(np.uint8),
         ),
         learn_check(
             "test_learn_kernel_recovers_the_vertical_edge_kernel",

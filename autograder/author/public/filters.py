@@ -121,6 +121,10 @@ def public_checks() -> list[Check]:
     tanh_images = rng.uniform(-1, 1, size=(2, 4, 6, 3))
     tanh_kernels = rng.uniform(-1, 1, size=(3, 2, 3, 2))
     batch = rng.normal(size=(2, 3, 5, 4)).astype(np.float32)
+    floor_images = rng.uniform(-1, 1, size=(2, 8, 7, 2))
+    floor_kernels = rng.uniform(-1, 1, size=(3, 3, 2, 3))
+    photos = rng.integers(0, 256, size=(2, 4, 5, 2), dtype=np.uint8)
+    photo_kernels = np.array([[[[1, -1], [2, 0]], [[-2, 1], [0, 1]]], [[[0, 2], [-1, -1]], [[1, 0], [-1, 2]]]])
     return [
         conv_check(
             "test_multi_filter_conv_on_the_lecture_example",
@@ -147,6 +151,24 @@ def public_checks() -> list[Check]:
             np.array([0.5, -1.0, 0.25]),
             strides=2,
             activation="relu",
+        ),
+        conv_check(
+            "test_multi_filter_conv_floors_when_the_stride_does_not_divide",
+            "Two 8x7 images, three 3x3 filters, strides=(2, 3), activation='linear' (no activation): "
+            "(8 - 3) // 2 + 1 = 3 rows and (7 - 3) // 3 + 1 = 2 columns; the last row and column are never used.",
+            floor_images,
+            floor_kernels,
+            np.array([0.3, -0.6, 0.9]),
+            strides=(2, 3),
+            activation="linear",
+        ),
+        conv_check(
+            "test_multi_filter_conv_computes_uint8_images_in_floats",
+            "Two uint8 4x5 images, two integer 2x2 filters with negative weights and biases [3, -4], the defaults: "
+            "results below 0 and above 255 must come out as they are (compute in floating point).",
+            photos,
+            photo_kernels,
+            np.array([3, -4]),
         ),
         conv_check(
             "test_multi_filter_conv_with_sigmoid",

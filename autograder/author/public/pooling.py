@@ -61,6 +61,8 @@ def public_checks() -> list[Check]:
     signed = rng.uniform(-1, 1, size=(1, 7, 6, 2))
     signed_avg = rng.uniform(-1, 1, size=(1, 7, 6, 2))
     mixed = rng.uniform(-1, 1, size=(2, 5, 7, 3))
+    photo = rng.integers(0, 256, size=(2, 5, 7, 2), dtype=np.uint8)
+    photo_avg = rng.integers(0, 256, size=(2, 6, 5, 2), dtype=np.uint8)
     mp, ap = "maxpool_manual", "avgpool_manual"
     return [
         pool_check(
@@ -96,6 +98,16 @@ def public_checks() -> list[Check]:
         ),
         pool_check(
             mp,
+            "test_maxpool_manual_same_pads_with_minus_infinity",
+            "pool_size=2 on -1, -2, ..., -25 (5x5) with 'same' gives [[-1, -3, -5], [-11, -13, -15], "
+            "[-21, -23, -25]]: padding never wins a max (pad with -inf, not 0).",
+            -np.arange(1, 26).reshape(1, 5, 5, 1),
+            2,
+            None,
+            "same",
+        ),
+        pool_check(
+            mp,
             "test_maxpool_manual_pools_each_batch_item",
             "Two 4x4 images arange(32).reshape(2, 4, 4, 1) give [[5, 7], [13, 15]] and [[21, 23], [29, 31]].",
             np.arange(32).reshape(2, 4, 4, 1),
@@ -114,6 +126,16 @@ def public_checks() -> list[Check]:
             3,
             2,
             "valid",
+        ),
+        pool_check(
+            mp,
+            "test_maxpool_manual_pools_a_uint8_image_with_floats",
+            "A uint8 (2, 5, 7, 2) image, pool_size=3, strides=(2, 1), 'same': compute with floats "
+            "(-inf padding does not fit in uint8).",
+            photo,
+            3,
+            (2, 1),
+            "same",
         ),
         pool_check(
             ap,
@@ -145,5 +167,15 @@ def public_checks() -> list[Check]:
             3,
             2,
             "valid",
+        ),
+        pool_check(
+            ap,
+            "test_avgpool_manual_pools_a_uint8_image_with_floats",
+            "A uint8 (2, 6, 5, 2) image, pool_size=2, strides=(1, 2), 'same': means like 127.5 are not whole "
+            "numbers, so compute and return floats.",
+            photo_avg,
+            2,
+            (1, 2),
+            "same",
         ),
     ]
