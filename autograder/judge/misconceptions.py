@@ -152,6 +152,15 @@ WORDING: dict[str, dict[str, tuple[str, str]]] = {
             "regroups the values in memory order.",
         ),
     },
+    **{
+        function: {
+            "off-by-one-size": (
+                "The output is one row or column too large or too small.",
+                "A valid cross-correlation with a (kh, kw) kernel gives H - kh + 1 rows and W - kw + 1 columns.",
+            ),
+        }
+        for function in ("conv2d_manual", "detect_edges")
+    },
     "multi_filter_conv": {
         "reshape-instead-of-transpose": (
             "The kernels were reshaped to (F, kh, kw, C) to get one filter per index, which mixes the filters' "
