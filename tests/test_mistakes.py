@@ -1,26 +1,40 @@
-"""Deliberately wrong submissions, one per mistake (tests/mistakes/<function>__<id>.py),
-are named correctly through the sandbox; correct variants in other styles
-(tests/variants/) score full marks and are never accused. Every pitfall the notebooks'
-prose teaches fails a visible check (the mistakes, and tests/pitfalls/<function>__<label>.py
-for the taught pitfalls that have no misconception id), so a student who passes every
-visible check has been warned of each one."""
+"""Each misconception is named wherever it can occur, and never on correct code.
+
+The matrix of what can occur where is ``autograder.judge.misconceptions.APPLICABLE``
+(with ``EVERYWHERE``). For every pair (function, id) of it a deliberately wrong
+submission ``tests/mistakes/<function>__<id>.py`` goes through the real sandboxed
+batch grader and must be named by that id; a pair without its file fails, and so
+does a file for a pair the matrix does not declare. Correct variants in other styles
+(``tests/variants/``) score full marks and are never accused. The fast tests at the
+end check the matrix against the checks' own simulations and wording tables.
+
+Every pitfall the notebooks' prose teaches also fails a visible check (the mistakes, and
+``tests/pitfalls/<function>__<label>.py`` for taught pitfalls without a misconception id),
+so a student who passes every visible check has been warned of each one.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from autograder.core.course import assignment_of_function
+from autograder.core.course import ASSIGNMENTS, assignment_of_function
+from autograder.execute.sandbox import CallOutcome
 from autograder.frontends import batch
+from autograder.judge import misconceptions, scoring
+from autograder.judge.misconceptions import APPLICABLE, BY_PATTERN, CATALOGUE, WORDING, applicable, mistake_id
 from autograder.release import synth
 
 from .conftest import TEST_LIMITS
 
 HERE = Path(__file__).resolve().parent
-MISTAKES = sorted((HERE / "mistakes").glob("*.py"))
+MISTAKES = HERE / "mistakes"
 VARIANTS = sorted((HERE / "variants").glob("*.py"))
+MISTAKE_FILES = sorted(MISTAKES.glob("*.py"))
 PITFALLS = sorted((HERE / "pitfalls").glob("*.py"))
 
 TAUGHT = {
@@ -78,6 +92,10 @@ STILL_HIDDEN: dict[str, str] = {}
 never belongs here. (compare_mlp_cnn's "accuracy measured on the test set" is taught and
 checked by a hidden check only: a visible check of it would train both models once more
 for every submission; it has no deliberate-mistake file.)"""
+PAIRS = sorted((function, mid) for function in APPLICABLE for mid in applicable(function))
+LIMITS = dataclasses.replace(TEST_LIMITS, cell_seconds=30.0, submission_seconds=600.0)
+"""Generous: this test is about naming mistakes, and a loaded machine must not turn a
+slow notebook into failures of other functions."""
 
 
 def split(path: Path) -> tuple[str, str]:
@@ -85,17 +103,32 @@ def split(path: Path) -> tuple[str, str]:
     return function, label
 
 
+def mistake_file(function: str, mid: str) -> Path:
+    return MISTAKES / f"{function}__{mid}.py"
+
+
+def _selected(request) -> list[Path]:
+    """The files the selected tests of this module need (all of them when used elsewhere)."""
+    paths = set()
+    for item in request.session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.module is request.module and isinstance(params.get("path"), Path):
+            paths.add(params["path"])
+    everything = {mistake_file(f, m) for f, m in PAIRS} | set(VARIANTS) | set(PITFALLS)
+    return sorted(p for p in (paths or everything) if p.exists())
+
+
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> dict[str, dict]:
-    """Every mistake and variant in a notebook of its own, graded as one batch."""
+def graded(request, tmp_path_factory) -> dict[str, dict]:
+    """Every selected mistake and variant in a notebook of its own, graded as one batch."""
     root = tmp_path_factory.mktemp("submissions")
-    for path in MISTAKES + VARIANTS + PITFALLS:
+    for path in _selected(request):
         function, _ = split(path)
         assignment = assignment_of_function(function)
         nb = synth.solved(assignment, {function: path.read_text()})
         synth.write(nb, root / f"{path.parent.name}-{path.stem}" / assignment.name / assignment.notebook)
     out = tmp_path_factory.mktemp("reports")
-    batch.grade([root], out, limits=TEST_LIMITS, progress=False)
+    batch.grade([root], out, limits=LIMITS, progress=False)
     return {p.parent.parent.name: json.loads(p.read_text()) for p in out.glob("*/*/results.json")}
 
 
@@ -103,33 +136,39 @@ def checks_of(data: dict, function: str) -> list[dict]:
     return [t for t in data["tests"] if f"function:{function}" in t["tags"]]
 
 
-@pytest.mark.parametrize("path", MISTAKES, ids=lambda p: p.stem)
-def test_each_mistake_is_named_and_costs_only_its_function(graded, path):
+@pytest.mark.parametrize("path", [mistake_file(f, m) for f, m in PAIRS], ids=lambda p: p.stem)
+def test_each_mistake_is_named_wherever_it_can_occur_and_costs_only_its_function(graded, path):
     function, mistake = split(path)
+    assert path.exists(), f"{mistake} can occur in {function}, but there is no deliberate mistake {path.name}"
     data = graded[f"mistakes-{path.stem}"]
     own = checks_of(data, function)
     failed = [t for t in own if t["status"] == "failed"]
     assert failed, "the wrong answer passed every check"
     assert any(f"misconception:{mistake}" in t["tags"] for t in failed), [t["tags"] for t in failed]
     others = [t for t in data["tests"] if t not in own]
-    assert all(t["status"] == "passed" for t in others)
+    assert all(t["status"] == "passed" for t in others), [t["output"] for t in others if t["status"] != "passed"]
+
+
+def test_every_mistake_file_is_a_pair_of_the_matrix():
+    files = {split(p) for p in MISTAKES.glob("*.py")}
+    assert not files - set(PAIRS), "mistake files for pairs APPLICABLE does not declare"
 
 
 @pytest.mark.parametrize("path", VARIANTS, ids=lambda p: p.stem)
 def test_correct_variants_score_full_marks_and_are_never_accused(graded, path):
     data = graded[f"variants-{path.stem}"]
-    assert data["score"] == data["max_score"]
+    assert data["score"] == data["max_score"], [t["output"] for t in data["tests"] if t["status"] != "passed"]
     assert not [tag for t in data["tests"] for tag in t["tags"] if tag.startswith("misconception:")]
 
 
 def test_every_taught_pitfall_has_a_deliberate_mistake():
-    stems = {p.stem for p in MISTAKES + PITFALLS}
+    stems = {p.stem for p in MISTAKE_FILES + PITFALLS}
     assert not [stem for stem in TAUGHT.values() if stem not in stems]
     assert not [p.stem for p in PITFALLS if p.stem not in TAUGHT.values()], "tell TAUGHT what each pitfall teaches"
     assert not set(STILL_HIDDEN) & set(TAUGHT.values())
 
 
-@pytest.mark.parametrize("path", MISTAKES + PITFALLS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", MISTAKE_FILES + PITFALLS, ids=lambda p: p.stem)
 def test_each_mistake_fails_a_visible_check(graded, path):
     """Before the hidden checks run, the student has been told: a visible check fails."""
     if path.stem in STILL_HIDDEN:
@@ -140,3 +179,101 @@ def test_each_mistake_fails_a_visible_check(graded, path):
     assert any(t["visibility"] == "visible" for t in own)
     visible_failures = [t["name"] for t in own if t["visibility"] == "visible" and t["status"] == "failed"]
     assert visible_failures, f"{path.stem} passes every visible check of {function}; only hidden checks catch it"
+
+
+# ----------------------------------------------------------------------------------------------
+# The matrix against the checks (no grading)
+
+
+def _all_checks():
+    return [c for a in ASSIGNMENTS.values() for c in a.checks(hidden=True)]
+
+
+def test_the_matrix_names_every_graded_function_and_catalogued_ids_only():
+    functions = {f for a in ASSIGNMENTS.values() for f in a.functions}
+    assert set(APPLICABLE) == functions
+    used = {m for f in APPLICABLE for m in applicable(f)}
+    assert used <= set(CATALOGUE)
+    assert set(CATALOGUE) <= used, "ids that can occur nowhere"
+
+
+def test_every_simulation_is_of_an_id_that_can_occur_in_its_function():
+    for check in _all_checks():
+        wrong = {mistake_id(k) for k in check.mistakes} - set(applicable(check.function))
+        assert not wrong, f"{check.name} simulates {wrong}, which APPLICABLE does not list for {check.function}"
+
+
+def test_every_applicable_id_without_a_pattern_is_simulated_on_some_check_of_its_function():
+    simulated = {(c.function, mistake_id(k)) for c in _all_checks() for k in c.mistakes}
+    missing = [(f, m) for f, m in PAIRS if m not in BY_PATTERN and (f, m) not in simulated]
+    assert not missing, "no check simulates these"
+
+
+def test_wording_is_given_only_for_pairs_that_can_occur():
+    worded = {(f, m) for f, table in WORDING.items() for m in table}
+    assert worded <= set(PAIRS)
+    assert all(title and hint for table in WORDING.values() for title, hint in table.values())
+
+
+def test_every_id_meets_correct_code_in_some_function_it_applies_to():
+    """Never an id on correct code: each id's simulations and patterns run against a correct
+    variant somewhere (test_correct_variants_... then finds no tag)."""
+    covered = {split(p)[0] for p in VARIANTS}
+    assert set(APPLICABLE) <= covered, "functions without a correct variant"
+
+
+def test_a_check_gets_its_functions_wording():
+    assert "per filter, not per input channel" in misconceptions.explain("bias-per-channel", "count_conv_params")
+    assert misconceptions.explain("bias-per-channel") == misconceptions.explain("bias-per-channel", "conv2d_manual")
+    assert misconceptions.wording("flipped-kernel", "count_conv_params") == CATALOGUE["flipped-kernel"]
+
+
+def test_variants_of_a_simulation_are_named_by_their_id():
+    alternates = {"wrong-activation@tanh": np.zeros(3), "wrong-activation@relu": np.ones(3), "missing-bias": np.ones(3)}
+    assert misconceptions.diagnose(np.full(3, 2.0), np.ones(3), alternates) == ["wrong-activation", "missing-bias"]
+
+
+# ----------------------------------------------------------------------------------------------
+# A function voided by one of its calls
+
+
+def _score(function: str, errors: dict[int, str]):
+    checks = [
+        c for c in ASSIGNMENTS[assignment_of_function(function).name].checks(hidden=False) if c.function == function
+    ]
+    references = [{"expected": np.zeros(2), "alternates": {}} for _ in checks]
+    outcomes = [
+        CallOutcome(error=errors[i]) if i in errors else CallOutcome(value=np.zeros(2)) for i in range(len(checks))
+    ]
+    return scoring.score(checks, references, outcomes)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "ModuleNotFoundError: No module named 'autograder.author'",
+        "AttributeError: module 'autograder' has no attribute 'author'",
+    ],
+)
+@pytest.mark.parametrize("function", ["conv2d_manual", "conv_output_shape"])
+def test_calling_the_graders_code_voids_the_function_with_its_own_reason(function, error):
+    results = _score(function, {0: f"{function} raised an error:\n{error}"})
+    assert sum(r.points for r in results) == 0
+    assert all(r.misconceptions == ("grader-code-called",) for r in results)
+    assert "called the grader's own code in another of its calls" in results[1].message
+    assert "NumPy" not in results[1].message
+
+
+def test_a_forbidden_library_still_voids_a_numpy_only_function_as_such():
+    error = "conv2d_manual raised an error:\nNumpyOnlyError: tensorflow.nn is not available here: this function must compute with NumPy only"
+    results = _score("conv2d_manual", {0: error})
+    assert all(r.misconceptions == ("forbidden-library-call",) for r in results)
+    assert sum(r.points for r in results) == 0
+    assert "used a library other than NumPy in another of its calls" in results[1].message
+
+
+def test_honest_errors_void_nothing():
+    results = _score(
+        "conv2d_manual", {0: "conv2d_manual raised an error:\nValueError: operands could not be broadcast"}
+    )
+    assert results[0].misconceptions == () and all(r.points == r.max_points for r in results[1:])

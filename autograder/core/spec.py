@@ -40,8 +40,9 @@ class Check:
     """Hidden checks are absent from the student copy and reported after grades
     are published."""
     mistakes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
-    """Misconception id -> ``simulate(*args, **kwargs)``: what Keras gives for that
-    mistake on the same input. Tried in order when the check fails."""
+    """Misconception id (or ``id@variant``, for one mistake made in several ways) ->
+    ``simulate(*args, **kwargs)``: what Keras gives for that mistake on the same input.
+    Tried in order when the check fails."""
     readonly: bool = False
     """Pass the array arguments read-only, so in-place writes raise."""
     adapter: str | None = None

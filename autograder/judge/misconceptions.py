@@ -5,6 +5,14 @@ output Keras gives for that mistake on the same input, computed in the trusted
 process, and (2) shape- and value-patterns that need no simulation (an output one
 row too small, all batch items identical, values wrapped modulo 256, ...).
 Diagnosis runs only after a check has failed, so a correct answer is never accused.
+
+Three tables, all data: ``CATALOGUE`` (each id's mistake and hint), ``WORDING`` (the
+same said in the words of one function, where the catalogue's convolution wording does
+not fit) and ``APPLICABLE`` (the functions each id can occur in; for every pair a
+deliberate mistake ``tests/mistakes/<function>__<id>.py`` must be named, see
+tests/test_mistakes.py). A check's simulations are keyed by id, or by ``id@variant``
+when one mistake can be made in several ways (a ReLU forgotten after one layer or
+another); a variant is reported as its id.
 """
 
 from __future__ import annotations
@@ -103,7 +111,251 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This function must compute with NumPy only, but it called a deep-learning or signal-processing library.",
         "Write the loops (or vectorised NumPy) yourself; Keras is for checking, not for the answer.",
     ),
+    "grader-code-called": (
+        "The function called the grader's own code (a module of the autograder package), which does not exist "
+        "where answers are graded, so the function earns no credit on any of its checks.",
+        "Compute the answer with your own code; the grader is used only by check(...) in the test cells.",
+    ),
+    "reshape-instead-of-transpose": (
+        "The axes were reordered with reshape: reshape keeps the values in memory order and only regroups them, "
+        "so values of different positions got mixed.",
+        "Reorder axes with np.transpose (or np.moveaxis); use reshape only to split or merge axes in place.",
+    ),
 }
+
+WORDING: dict[str, dict[str, tuple[str, str]]] = {
+    "conv_output_shape": {
+        "stride-ignored": (
+            "The stride is ignored: this is the shape of a stride-1 convolution.",
+            "A valid output has (H - kh) // stride + 1 rows; 'same' has ceil(H / stride).",
+        ),
+        "axes-swapped": (
+            "Height and width are swapped in the output shape.",
+            "The output shape is (N, H_out, W_out, filters): rows first, then columns, then filters.",
+        ),
+    },
+    "conv_weight_shapes": {
+        "axes-swapped": (
+            "The kernel's axes are in another order (PyTorch's (F, C, kh, kw), for example).",
+            "A built Conv2D's kernel is (kh, kw, C, F) and its bias (F,).",
+        ),
+    },
+    "channels_first": {
+        "axes-swapped": (
+            "The channels moved to the front, but height and width traded places.",
+            "Move only the last axis to the front: np.transpose(x, (2, 0, 1)) for (H, W, F), (0, 3, 1, 2) for "
+            "(N, H, W, F), or np.moveaxis(x, -1, -3).",
+        ),
+        "reshape-instead-of-transpose": (
+            "The array was reshaped to (F, H, W): the shape is right, but each 'channel' holds values of all channels.",
+            "Move the channel axis with np.transpose(x, (2, 0, 1)) (or (0, 3, 1, 2) with a batch); reshape only "
+            "regroups the values in memory order.",
+        ),
+    },
+    **{
+        function: {
+            "off-by-one-size": (
+                "The output is one row or column too large or too small.",
+                "A valid cross-correlation with a (kh, kw) kernel gives H - kh + 1 rows and W - kw + 1 columns.",
+            ),
+        }
+        for function in ("conv2d_manual", "detect_edges")
+    },
+    "multi_filter_conv": {
+        "reshape-instead-of-transpose": (
+            "The kernels were reshaped to (F, kh, kw, C) to get one filter per index, which mixes the filters' "
+            "weights.",
+            "Filter f is kernels[:, :, :, f]; to put the filter axis first use np.transpose(kernels, (3, 0, 1, 2)), "
+            "not reshape.",
+        ),
+    },
+    "maxpool_manual": {
+        "off-by-one-size": (
+            "The output is one row or column too large or too small.",
+            "A valid pool gives (H - ph) // stride + 1 rows; 'same' gives ceil(H / stride).",
+        ),
+        "integer-overflow": (
+            "The padding value wrapped around in the image's integer type (-1 became 255 in uint8), so padding "
+            "won the max.",
+            "Pad a float copy with -np.inf (x.astype(np.float64)), or take the max over the real cells only.",
+        ),
+    },
+    "avgpool_manual": {
+        "off-by-one-size": (
+            "The output is one row or column too large or too small.",
+            "A valid pool gives (H - ph) // stride + 1 rows; 'same' gives ceil(H / stride).",
+        ),
+        "integer-overflow": (
+            "The averages were stored in the image's integer type (uint8): their decimals were cut off.",
+            "Allocate the output as float (np.zeros(shape)); np.zeros_like(x) keeps x's uint8.",
+        ),
+    },
+    "count_conv_params": {
+        "missing-bias": (
+            "The biases are not counted.",
+            "Conv2D has one bias per filter: kh * kw * C * F weights plus F biases (when use_bias is True).",
+        ),
+        "bias-per-channel": (
+            "A bias is counted for every input channel of every filter.",
+            "There is one bias per filter, not per input channel: add F, not C * F.",
+        ),
+    },
+    "cascade_output_shapes": {
+        "off-by-one-size": (
+            "Each layer's output is one row and column too small or too large.",
+            "A valid layer turns H into H - kh + 1 (and W into W - kw + 1): keep the + 1 at every layer.",
+        ),
+    },
+    **{
+        model: {
+            "activation-missing": (
+                "An activation of the network is missing: a ReLU after a Conv2D or Dense(64), or the final softmax.",
+                "Conv2D and Dense apply no activation by default: add activation='relu' (or a ReLU layer) after "
+                "both Conv2D layers and Dense(64), and activation='softmax' on the last Dense.",
+            ),
+            "wrong-activation": (
+                "The last layer's activation is not softmax.",
+                "Use Dense(n_classes, activation='softmax'): the outputs are class probabilities that sum to 1.",
+            ),
+        }
+        for model in ("build_sequential_cnn", "build_functional_cnn", "SubclassedCNN")
+    },
+    "vertical_edge_kernel": {
+        "axes-swapped": (
+            "The kernel is transposed: this is the horizontal-edge kernel.",
+            "A vertical edge changes from left to right: right column minus left column, [[-1, 1], [-1, 1]].",
+        ),
+    },
+    "horizontal_edge_kernel": {
+        "axes-swapped": (
+            "The kernel is transposed: this is the vertical-edge kernel.",
+            "A horizontal edge changes from top to bottom: bottom row minus top row, [[-1, -1], [1, 1]].",
+        ),
+    },
+    "sobel_magnitude": {
+        "mean-instead-of-sum": (
+            "gx and gy are averaged over the window instead of summed.",
+            "gx is the SUM of window * kx (gy with ky): next to a 0-to-1 step gx is 4, not 4 / 9.",
+        ),
+        "off-by-one-size": (
+            "The output is one row or column too large or too small.",
+            "A valid 3x3 window fits H - 2 times down and W - 2 times across: the output is (H - 2, W - 2).",
+        ),
+    },
+    "learn_kernel": {
+        "flipped-kernel": (
+            "The learned kernel is flipped: this is the kernel of true convolution.",
+            "The targets are cross-correlations, as Conv2D computes them: return the learned kernel as it is "
+            "(no [::-1, ::-1]).",
+        ),
+        "axes-swapped": (
+            "The kernel's rows and columns are swapped.",
+            "Return an array of kernel_shape = (kh, kw): kh rows and kw columns, in the images' own orientation.",
+        ),
+    },
+}
+"""Function -> misconception id -> (mistake, hint) in that function's own words; ids
+not listed here use ``CATALOGUE``."""
+
+APPLICABLE: dict[str, tuple[str, ...]] = {
+    "conv_output_shape": ("off-by-one-size", "stride-ignored", "axes-swapped"),
+    "conv_weight_shapes": ("axes-swapped",),
+    "conv2d_manual": (
+        "flipped-kernel",
+        "missing-bias",
+        "bias-per-channel",
+        "bias-per-element",
+        "off-by-one-size",
+        "mean-instead-of-sum",
+        "input-mutated",
+        "integer-overflow",
+        "forbidden-library-call",
+    ),
+    "multi_filter_conv": (
+        "flipped-kernel",
+        "missing-bias",
+        "bias-per-channel",
+        "bias-per-element",
+        "off-by-one-size",
+        "stride-ignored",
+        "same-padding-symmetric",
+        "batch-collapsed",
+        "first-item-only",
+        "activation-missing",
+        "activation-applied",
+        "wrong-activation",
+        "axes-swapped",
+        "mean-instead-of-sum",
+        "filters-summed",
+        "input-mutated",
+        "integer-overflow",
+        "forbidden-library-call",
+        "reshape-instead-of-transpose",
+    ),
+    "channels_first": ("axes-swapped", "reshape-instead-of-transpose"),
+    **{
+        function: (
+            "off-by-one-size",
+            "stride-ignored",
+            "same-padding-symmetric",
+            "same-padding-zeros" if function == "maxpool_manual" else "avg-counts-padding",
+            "avg-instead-of-max" if function == "maxpool_manual" else "max-instead-of-avg",
+            "pool-over-channels",
+            "pool-stride-one",
+            "batch-collapsed",
+            "first-item-only",
+            "input-mutated",
+            "integer-overflow",
+            "forbidden-library-call",
+        )
+        for function in ("maxpool_manual", "avgpool_manual")
+    },
+    "count_conv_params": ("missing-bias", "bias-per-channel"),
+    "cascade_output_shapes": ("off-by-one-size",),
+    "build_sequential_cnn": ("activation-missing", "wrong-activation"),
+    "build_functional_cnn": ("activation-missing", "wrong-activation"),
+    "SubclassedCNN": ("activation-missing", "wrong-activation"),
+    "compare_mlp_cnn": (),
+    "vertical_edge_kernel": ("axes-swapped",),
+    "horizontal_edge_kernel": ("axes-swapped",),
+    "detect_edges": ("flipped-kernel", "missing-bias", "off-by-one-size", "integer-overflow"),
+    "sobel_magnitude": ("mean-instead-of-sum", "off-by-one-size", "integer-overflow"),
+    "learn_kernel": ("flipped-kernel", "axes-swapped"),
+}
+"""Function -> the misconception ids that can occur in it (``grader-code-called`` can
+occur in every function and is not repeated here; see ``applicable``). Left out on
+purpose, because the mistake cannot change the answer: flipped-kernel in
+sobel_magnitude (flipping the antisymmetric Sobel kernels negates gx and gy, and the
+magnitude stays the same), reshape-instead-of-transpose in conv_weight_shapes (shapes
+only: a reshape and a transpose give the same shape), integer-overflow in
+channels_first (it moves values, computes nothing) and in learn_kernel (float images)."""
+
+EVERYWHERE = ("grader-code-called",)
+"""Ids recognised from a call's error, whatever the function."""
+
+BY_PATTERN = frozenset(
+    {
+        "off-by-one-size",
+        "axes-swapped",
+        "batch-collapsed",
+        "first-item-only",
+        "input-mutated",
+        "forbidden-library-call",
+        "grader-code-called",
+    }
+)
+"""Ids recognised without a simulation (from the answer's shape or values, or from the
+call's outcome); every other applicable id needs a simulation on some check of the function."""
+
+
+def applicable(function: str) -> tuple[str, ...]:
+    """The misconception ids that can occur in ``function``."""
+    return APPLICABLE.get(function, ()) + EVERYWHERE
+
+
+def mistake_id(key: str) -> str:
+    """The id of a simulation key (``id`` or ``id@variant``)."""
+    return key.split("@", 1)[0]
 
 
 def _close(a: Any, b: Any, compare=None) -> bool:
@@ -153,16 +405,21 @@ def diagnose(expected: Any, value: Any, alternates: dict[str, Any], compare=None
     Args:
         expected: the correct answer (plain data).
         value: the student's answer (plain data).
-        alternates: misconception id -> the answer that mistake gives.
+        alternates: misconception id (or ``id@variant``) -> the answer that mistake gives.
         compare: the check's comparator (its tolerance applies to mistakes too).
     """
-    found = [mid for mid, alternate in alternates.items() if _close(alternate, value, compare)]
+    found = list(dict.fromkeys(mistake_id(key) for key, alt in alternates.items() if _close(alt, value, compare)))
     if not found and isinstance(expected, np.ndarray) and isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         found = _shape_patterns(expected, value)
     return found
 
 
-def explain(mid: str) -> str:
-    """The mistake in plain words with its hint."""
-    title, hint = CATALOGUE[mid]
+def wording(mid: str, function: str = "") -> tuple[str, str]:
+    """(mistake, hint) for ``mid``, in ``function``'s own words where ``WORDING`` has them."""
+    return WORDING.get(function, {}).get(mid) or CATALOGUE[mid]
+
+
+def explain(mid: str, function: str = "") -> str:
+    """The mistake in plain words with its hint (worded for ``function`` where it says so)."""
+    title, hint = wording(mid, function)
     return f"Likely mistake ({mid}): {title} Hint: {hint}"

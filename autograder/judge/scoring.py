@@ -6,6 +6,7 @@ Runs only in a trusted process. A reference is ``{"expected": ..., "alternates":
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -62,15 +63,38 @@ def call_text(check: Check) -> str:
 NUMPY_ONLY = "must compute with NumPy only"
 """Part of the error a NumPy-only function gets when it reaches for a forbidden library."""
 
+_GRADER_MODULE = re.compile(r"(?:No module named|module) '(autograder(?:\.\w+)*)'")
+"""The error of a call that reached for one of the grader's own modules: in the sandbox
+only the few modules the child itself runs on exist, so any other is missing ("No module
+named 'autograder.author'") or absent from its package ("module 'autograder' has no
+attribute ...")."""
+
+
+def _void_reason(check: Check, outcome: CallOutcome) -> str | None:
+    """The id that costs the function all its checks when one call shows it: the grader's
+    own code called (any function), or a forbidden library used (NumPy-only functions)."""
+    error = outcome.error or ""
+    if _GRADER_MODULE.search(error):
+        return "grader-code-called"
+    if check.manual and NUMPY_ONLY in error:
+        return "forbidden-library-call"
+    return None
+
+
+VOIDED = {
+    "grader-code-called": "called the grader's own code in another of its calls",
+    "forbidden-library-call": "used a library other than NumPy in another of its calls; it must compute with NumPy only",
+}
+"""Why a function earns nothing on a check that itself went right, by the id that voided it."""
+
 
 def _verdict(check: Check, reference: dict, outcome: CallOutcome) -> tuple[str, tuple[str, ...]]:
     """('' , ()) when the answer is right, else (feedback, misconception ids)."""
     called = f"Called {call_text(check)}."
     if outcome.error:
         mids = ("input-mutated",) if "read-only" in outcome.error else ()
-        if check.manual and NUMPY_ONLY in outcome.error:
-            mids = ("forbidden-library-call",)
-        return f"{called}\n{outcome.error}", mids
+        void = _void_reason(check, outcome)
+        return f"{called}\n{outcome.error}", (void,) if void else mids
     expected, value = reference["expected"], outcome.value
     reason = (check.compare or comparators.allclose)(expected, value)
     if reason is None and not outcome.mutated:
@@ -86,18 +110,22 @@ def _verdict(check: Check, reference: dict, outcome: CallOutcome) -> tuple[str, 
 
 def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcome]) -> tuple[CheckResult, ...]:
     """Check results, in order: each decided by the value its own call returned. A
-    NumPy-only function that reached for a forbidden library in any of its calls
-    earns nothing on all of them."""
-    forbidden = {c.function for c, o in zip(checks, outcomes) if c.manual and NUMPY_ONLY in (o.error or "")}
+    function that called the grader's own code, or a NumPy-only function that reached
+    for a forbidden library, in any of its calls earns nothing on all of them."""
+    voided: dict[str, str] = {}
+    for check, outcome in zip(checks, outcomes):
+        reason = _void_reason(check, outcome)
+        if reason and voided.get(check.function) != "grader-code-called":
+            voided[check.function] = reason
     results = []
     for check, reference, outcome in zip(checks, references, outcomes):
         message, mids = _verdict(check, reference, outcome)
-        if check.function in forbidden and "forbidden-library-call" not in mids:
-            used = "a library other than NumPy in another of its calls; it must compute with NumPy only"
-            message = f"{check.function} used {used}, so it earns no credit.\n{message}".rstrip()
-            mids = ("forbidden-library-call",) + mids
+        void = voided.get(check.function)
+        if void and void not in mids:
+            message = f"{check.function} {VOIDED[void]}, so it earns no credit.\n{message}".rstrip()
+            mids = (void,) + mids
         if mids:
-            message += "\n" + "\n".join(explain(m) for m in dict.fromkeys(mids))
+            message += "\n" + "\n".join(explain(m, check.function) for m in dict.fromkeys(mids))
         earned = 0.0 if message else check.points
         results.append(
             CheckResult(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..public.cnn_models import (
-    SOFTMAX_MISTAKES,
     cascade_check,
     comparison_check,
     layers_check,
@@ -57,7 +56,6 @@ def _model_hidden_checks(function: str, r: np.random.Generator) -> list:
             input_shape=(33, 40, 4),
             n_classes=3,
             hidden=True,
-            mistakes=SOFTMAX_MISTAKES,
         ),
     ]
 

@@ -56,27 +56,29 @@ def cascade_no_plus_one(input_shape, filters_per_layer, kernel_size=3) -> list:
     return shapes
 
 
-def reference_cnn(input_shape=(28, 28, 1), n_classes=10, relu=True, softmax=True):
-    """The seed 003 network (``relu``/``softmax`` False simulate forgetting them)."""
+def reference_cnn(input_shape=(28, 28, 1), n_classes=10, without=(), output="softmax"):
+    """The seed 003 network. A simulated mistake leaves out the ReLUs after the layers named
+    in ``without`` ("conv1", "conv2", "dense": both Conv2D layers and Dense(64)) or gives the
+    last Dense another ``output`` activation (None: none at all)."""
     keras = ref._keras()
     layers = keras.layers
 
-    def relu_layers() -> list:
-        return [layers.ReLU()] if relu else []
+    def relu(after: str) -> list:
+        return [] if after in without else [layers.ReLU()]
 
     return keras.Sequential(
         [
             keras.Input(shape=tuple(int(d) for d in input_shape)),
             layers.Conv2D(32, (5, 5)),
-            *relu_layers(),
+            *relu("conv1"),
             layers.MaxPooling2D(2),
             layers.Conv2D(64, (5, 5)),
-            *relu_layers(),
+            *relu("conv2"),
             layers.MaxPooling2D(2),
             layers.Flatten(),
             layers.Dense(64),
-            *relu_layers(),
-            layers.Dense(int(n_classes), activation="softmax" if softmax else None),
+            *relu("dense"),
+            layers.Dense(int(n_classes), activation=output),
         ]
     )
 
@@ -90,16 +92,18 @@ def summary(input_shape, n_classes) -> dict:
     return adapters.model_summary(reference_cnn, input_shape, n_classes)
 
 
-def outputs(input_shape, n_classes, weights_seed) -> np.ndarray:
-    return adapters.model_outputs(reference_cnn, input_shape, n_classes, weights_seed)
+def outputs(input_shape, n_classes, weights_seed, without=(), output="softmax") -> np.ndarray:
+    """The seed network's outputs under seeded weights (with ``without``/``output``: a
+    mistaken network's, see ``reference_cnn``)."""
+    return _outputs(
+        tuple(int(d) for d in input_shape), int(n_classes), int(weights_seed), tuple(without), output
+    ).copy()
 
 
-def outputs_without_relu(input_shape, n_classes, weights_seed) -> np.ndarray:
-    return adapters.model_outputs(functools.partial(reference_cnn, relu=False), input_shape, n_classes, weights_seed)
-
-
-def outputs_without_softmax(input_shape, n_classes, weights_seed) -> np.ndarray:
-    builder = functools.partial(reference_cnn, softmax=False)
+@functools.lru_cache(maxsize=64)
+def _outputs(input_shape, n_classes, weights_seed, without, output) -> np.ndarray:
+    """Computed once per network and probe: the three model builders' checks share them."""
+    builder = functools.partial(reference_cnn, without=without, output=output)
     return adapters.model_outputs(builder, input_shape, n_classes, weights_seed)
 
 

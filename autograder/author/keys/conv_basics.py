@@ -56,3 +56,12 @@ def conv_bias_per_element(image, kernel, bias=0.0) -> np.ndarray:
 def conv_mean(image, kernel, bias=0.0) -> np.ndarray:
     kh, kw = np.asarray(kernel).shape[:2]
     return conv2d_single(image, kernel, 0.0) / (kh * kw * _channels(image)) + bias
+
+
+def conv_stored_in_uint8(image, kernel, bias=0.0) -> np.ndarray:
+    """Window sums of a uint8 image stored in an array of its own dtype: decimals cut off,
+    values wrapped modulo 256 (the answer itself for other images)."""
+    out = conv2d_single(image, kernel, bias)
+    if np.asarray(image).dtype != np.uint8:
+        return out
+    return np.mod(np.trunc(out.astype(np.float64)), 256)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from .. import references as ref
-from ..public.filters import WRONG_ACTIVATION
 
 
 def _pair(value) -> tuple[int, int]:
@@ -71,12 +70,38 @@ def activation_missing(images, kernels, biases, strides=1, padding="valid", acti
     return ref.conv2d(images, kernels, biases, strides, padding, None)
 
 
-def activation_applied(images, kernels, biases, strides=1, padding="valid", activation=None):
-    return ref.conv2d(images, kernels, biases, strides, padding, "relu")
+def activation_applied(images, kernels, biases, strides=1, padding="valid", activation=None, applied="relu"):
+    """``applied`` where no activation (None or "linear") was asked for."""
+    return ref.conv2d(images, kernels, biases, strides, padding, applied)
 
 
-def wrong_activation(images, kernels, biases, strides=1, padding="valid", activation=None):
-    return ref.conv2d(images, kernels, biases, strides, padding, WRONG_ACTIVATION.get(activation, activation))
+def wrong_activation(images, kernels, biases, strides=1, padding="valid", activation=None, applied="sigmoid"):
+    """``applied`` where another activation was asked for."""
+    return ref.conv2d(images, kernels, biases, strides, padding, applied)
+
+
+def kernels_reshaped(images, kernels, biases, strides=1, padding="valid", activation=None):
+    """Filter q taken as ``kernels.reshape(F, kh, kw, C)[q]`` (a reshape where a transpose to
+    filter-first order was meant): what Conv2D gives with those scrambled filters."""
+    kh, kw, c, f = np.shape(kernels)
+    scrambled = np.asarray(kernels, dtype=np.float64).reshape(f, kh, kw, c)
+    return ref.conv2d(images, np.moveaxis(scrambled, 0, -1), biases, strides, padding, activation)
+
+
+def stored_in_uint8(images, kernels, biases, strides=1, padding="valid", activation=None):
+    """The window sums of a uint8 image stored in an array of its own dtype (``np.zeros_like``
+    of the image, or ``np.zeros(..., dtype=images.dtype)``): decimals cut off and values
+    wrapped modulo 256, the activation applied after."""
+    if np.asarray(images).dtype != np.uint8:
+        return ref.conv2d(images, kernels, biases, strides, padding, activation)
+    out = np.mod(np.trunc(ref.conv2d(images, kernels, biases, strides, padding).astype(np.float64)), 256)
+    if activation == "relu":
+        return np.maximum(out, 0)
+    if activation == "sigmoid":
+        return 1 / (1 + np.exp(-out))
+    if activation == "tanh":
+        return np.tanh(out)
+    return out
 
 
 def mean(images, kernels, biases, strides=1, padding="valid", activation=None):
@@ -101,6 +126,13 @@ def _widen(array: np.ndarray) -> np.ndarray:
 def channels_first(feature_maps) -> np.ndarray:
     """(H, W, F) -> (F, H, W); (N, H, W, F) -> (N, F, H, W). Values only: the dtype is checked by the comparator."""
     return _widen(np.moveaxis(np.asarray(feature_maps), -1, -3).copy())
+
+
+def reshaped_first(feature_maps) -> np.ndarray:
+    """``feature_maps.reshape(..., F, H, W)``: the channels-first shape, with the values left in memory order."""
+    feature_maps = np.asarray(feature_maps)
+    *batch, h, w, f = feature_maps.shape
+    return _widen(feature_maps.reshape(*batch, f, h, w).copy())
 
 
 def swapaxes_first_last(feature_maps) -> np.ndarray:

@@ -64,6 +64,14 @@ def padding_zeros(x, pool_size=2, strides=None, padding="valid", kind="max"):
     return _pool_padded(x, kind, pool, stride, pads, fill=0.0, count_padding=True)
 
 
+def padding_wrapped(x, pool_size=2, strides=None, padding="valid", kind="max"):
+    """'same' max pooling of an unsigned integer image padded with -1 (or ``x.min() - 1``) in
+    its own dtype: the padding wraps to the dtype's largest value (255 in uint8) and wins."""
+    x = np.asarray(x)
+    pool, stride, pads, _ = _geometry(x, pool_size, strides, padding)
+    return _pool_padded(x, kind, pool, stride, pads, fill=float(np.iinfo(x.dtype).max))
+
+
 def padding_symmetric(x, pool_size=2, strides=None, padding="valid", kind="max"):
     """'same' puts the extra padded row/column at the top/left."""
     pool, stride, pads, _ = _geometry(x, pool_size, strides, padding, extra_first=True)

@@ -122,8 +122,23 @@ def compare_total_params(expected, actual) -> str | None:
 
 
 SEED_SHAPE = (28, 28, 1)
-RELU_MISTAKES = {"activation-missing": answer("cnn_models.outputs_without_relu")}
-SOFTMAX_MISTAKES = {"activation-missing": answer("cnn_models.outputs_without_softmax")}
+RELU_AFTER = ("conv1", "conv2", "dense")
+"""The seed network's ReLUs, by the layer they follow: both Conv2D layers and Dense(64)."""
+
+
+def _network_mistake(**change) -> functools.partial:
+    return functools.partial(answer("cnn_models.outputs"), **change)
+
+
+OUTPUT_MISTAKES = {
+    "activation-missing@relus": _network_mistake(without=RELU_AFTER),
+    **{f"activation-missing@{after}": _network_mistake(without=(after,)) for after in RELU_AFTER},
+    "activation-missing@softmax": _network_mistake(output=None),
+    "wrong-activation@sigmoid": _network_mistake(output="sigmoid"),
+    "wrong-activation@relu": _network_mistake(output="relu"),
+}
+"""The seed network with every ReLU, one ReLU or the softmax left out, or another activation
+on the last layer: what its outputs are under the same seeded weights."""
 _NAMES = {"build_sequential_cnn": "Sequential", "build_functional_cnn": "Functional", "SubclassedCNN": "Subclassed"}
 
 
@@ -177,7 +192,7 @@ def outputs_check(
         {"input_shape": tuple(input_shape), "n_classes": n_classes, "weights_seed": int(weights_seed)},
         hidden=hidden,
         adapter="model_outputs",
-        mistakes=RELU_MISTAKES if mistakes is None else mistakes,
+        mistakes=OUTPUT_MISTAKES if mistakes is None else mistakes,
     )
 
 

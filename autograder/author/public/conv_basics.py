@@ -21,6 +21,7 @@ CONV_MISTAKES = {
     "bias-per-channel": answer("conv_basics.conv_bias_per_channel"),
     "bias-per-element": answer("conv_basics.conv_bias_per_element"),
     "mean-instead-of-sum": answer("conv_basics.conv_mean"),
+    "integer-overflow": answer("conv_basics.conv_stored_in_uint8"),
 }
 
 

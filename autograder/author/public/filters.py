@@ -13,11 +13,6 @@ from .answers import answer
 
 ACTIVATIONS = (None, "linear", "relu", "sigmoid", "tanh")
 
-# The activation a student most plausibly applies instead of the one asked for:
-# sigmoid and tanh are the two "squashing" functions and get mixed up; the seed's
-# manual code hard-codes sigmoid, which a student may keep for relu.
-WRONG_ACTIVATION = {"relu": "sigmoid", "sigmoid": "tanh", "tanh": "sigmoid"}
-
 # Simulated mistakes: what Keras gives for each (answer keys in ``autograder.author.keys.filters``).
 CONV_SIMULATORS = {
     "flipped-kernel": "flipped",
@@ -27,17 +22,22 @@ CONV_SIMULATORS = {
     "stride-ignored": "stride_ignored",
     "same-padding-symmetric": "same_symmetric",
     "activation-missing": "activation_missing",
-    "wrong-activation": "wrong_activation",
-    "activation-applied": "activation_applied",
     "mean-instead-of-sum": "mean",
     "filters-summed": "filters_summed",
+    "reshape-instead-of-transpose": "kernels_reshaped",
+    "integer-overflow": "stored_in_uint8",
 }
+APPLIED = ("relu", "sigmoid", "tanh")
+"""The activations a student may apply where another (or none) was asked for: sigmoid and
+tanh, the two squashing functions, get mixed up, the seed's manual code hard-codes
+sigmoid, and relu is every lecture model's habit."""
 
 
 def conv_mistakes(images, kernels, biases, strides=1, padding="valid", activation=None) -> dict:
     """The simulated mistakes that can show on this input, judged from the input alone
     (a 'same' call gets the symmetric-padding mistake even where the total padding is
-    even and the mistake gives the answer itself)."""
+    even and the mistake gives the answer itself). An activation applied where none was
+    asked, or a wrong one, is simulated for every activation name (``id@name``)."""
     kernels = np.asarray(kernels)
     found = []
     if not np.array_equal(kernels, kernels[::-1, ::-1]):
@@ -51,14 +51,23 @@ def conv_mistakes(images, kernels, biases, strides=1, padding="valid", activatio
         found.append("stride-ignored")
     if padding == "same":
         found.append("same-padding-symmetric")
-    if activation in WRONG_ACTIVATION:
-        found += ["activation-missing", "wrong-activation"]
-    elif not all(np.all(np.asarray(a) >= 0) for a in (images, kernels, biases)):
-        found.append("activation-applied")  # relu changes something only if values go negative
     found.append("mean-instead-of-sum")
     if kernels.shape[3] > 1:
-        found.append("filters-summed")
-    return {mid: answer(f"filters.{CONV_SIMULATORS[mid]}") for mid in found}
+        found += ["filters-summed", "reshape-instead-of-transpose"]
+    if activation in APPLIED:
+        found.append("activation-missing")
+    if np.asarray(images).dtype == np.uint8:
+        found.append("integer-overflow")
+    sims = {mid: answer(f"filters.{CONV_SIMULATORS[mid]}") for mid in found}
+    if activation in APPLIED:
+        for other in (a for a in APPLIED if a != activation):
+            sims[f"wrong-activation@{other}"] = functools.partial(answer("filters.wrong_activation"), applied=other)
+    else:
+        for applied in APPLIED:
+            sims[f"activation-applied@{applied}"] = functools.partial(
+                answer("filters.activation_applied"), applied=applied
+            )
+    return sims
 
 
 def conv_check(name, description, images, kernels, biases, hidden=False, readonly=False, points=1.0, **kwargs) -> Check:
@@ -88,6 +97,12 @@ def same_values_and_dtype(expected, actual, dtype: str = "") -> str | None:
     return None
 
 
+CHANNELS_MISTAKES = {
+    "axes-swapped": answer("filters.swapaxes_first_last"),
+    "reshape-instead-of-transpose": answer("filters.reshaped_first"),
+}
+
+
 def channels_check(name, description, feature_maps, hidden=False, readonly=False) -> Check:
     dtype = np.asarray(feature_maps).dtype.str
     return Check(
@@ -99,7 +114,7 @@ def channels_check(name, description, feature_maps, hidden=False, readonly=False
         compare=functools.partial(same_values_and_dtype, dtype=dtype),
         hidden=hidden,
         readonly=readonly,
-        mistakes={"axes-swapped": answer("filters.swapaxes_first_last")},
+        mistakes=CHANNELS_MISTAKES,
     )
 
 

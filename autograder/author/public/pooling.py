@@ -15,9 +15,11 @@ from ...core.spec import Check
 from .answers import answer
 
 
-def _mistakes(kind: str, strides_none: bool, same: bool, integer: bool = False) -> dict:
+def _mistakes(kind: str, strides_none: bool, same: bool, dtype_kind: str = "f") -> dict:
     """The mistakes that can show on a check: stride mistakes everywhere (pool-stride-one
-    only where strides is None), padding mistakes only with 'same'."""
+    only where strides is None), padding mistakes only with 'same', integer overflow on
+    integer images (decimals cut off in an average; a padding value that wraps around
+    and wins a 'same' max)."""
     other = "avg-instead-of-max" if kind == "max" else "max-instead-of-avg"
     sims = {
         other: "other_kind",
@@ -29,8 +31,10 @@ def _mistakes(kind: str, strides_none: bool, same: bool, integer: bool = False) 
     if same:
         sims["same-padding-zeros" if kind == "max" else "avg-counts-padding"] = "padding_zeros"
         sims["same-padding-symmetric"] = "padding_symmetric"
-    if integer and kind == "avg":
+    if dtype_kind in "iu" and kind == "avg":
         sims["integer-overflow"] = "mean_truncated"
+    if dtype_kind == "u" and kind == "max" and same:
+        sims["integer-overflow"] = "padding_wrapped"
     return {mid: functools.partial(answer(f"pooling.{sim}"), kind=kind) for mid, sim in sims.items()}
 
 
@@ -52,7 +56,7 @@ def pool_check(
         hidden=hidden,
         readonly=readonly,
         manual=True,
-        mistakes=_mistakes(kind, strides is None, padding == "same", x.dtype.kind in "iu"),
+        mistakes=_mistakes(kind, strides is None, padding == "same", x.dtype.kind),
     )
 
 
