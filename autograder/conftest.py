@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from .core import i18n
 from .core.course import ASSIGNMENTS, assignment_for
+from .core.i18n import _
 from .core.results import NotebookResult
 from .execute import isolation
 from .judge.engine import Grader
@@ -34,6 +36,12 @@ def pytest_addoption(parser):
         action="store_true",
         default=False,
         help="show hidden checks' details (instructor copy, once grades are published)",
+    )
+    group.addoption(
+        "--lang",
+        choices=i18n.languages(),
+        default=None,
+        help="language of the feedback, over the notebook's metadata and AUTOGRADER_LANG (default: English)",
     )
 
 
@@ -58,9 +66,9 @@ class _Session:
     isolates the notebook like the course's grader where the kernel allows it, and
     runs it without namespaces elsewhere (it is your own code on your own machine)."""
 
-    def __init__(self):
+    def __init__(self, lang: str | None = None):
         self.unavailable = isolation.available()
-        self.grader = Grader(isolation="none" if self.unavailable else "namespaces")
+        self.grader = Grader(isolation="none" if self.unavailable else "namespaces", lang=lang)
         self.results: dict[Path, NotebookResult] = {}
 
     def result(self, path: Path) -> NotebookResult:
@@ -71,7 +79,7 @@ class _Session:
 
 @pytest.fixture(scope="session")
 def graded(request):
-    session = _Session()
+    session = _Session(request.config.getoption("lang"))
     request.config.stash[_RESULTS] = session.results
     request.config.stash[_UNISOLATED] = session.unavailable
     yield session
@@ -82,14 +90,21 @@ def pytest_terminal_summary(terminalreporter, config):
     results = config.stash.get(_RESULTS, {})
     if not results:
         return
-    terminalreporter.section("course self-check")
-    if config.stash.get(_UNISOLATED, None):
-        terminalreporter.write_line(f"(run without kernel isolation: {config.stash[_UNISOLATED]})")
+    with i18n.language(i18n.choose(config.getoption("lang"))):
+        terminalreporter.section(_("course self-check"))
+        if config.stash.get(_UNISOLATED, None):
+            reason = config.stash[_UNISOLATED]
+            terminalreporter.write_line(_("(run without kernel isolation: {reason})").format(reason=reason))
     for path, result in results.items():
-        terminalreporter.write_line(f"{path}: {result.score:g} / {result.max_score:g} points")
-        if result.grader_error:
-            terminalreporter.write_line(f"  GRADER ERROR (not your fault): {result.grader_error}")
-        for note in result.notes:
-            terminalreporter.write_line(f"  {note}")
-        for function, (got, top) in result.function_scores().items():
-            terminalreporter.write_line(f"  {function}: {got:g} / {top:g}")
+        with i18n.language(result.lang):
+            score, max_score = f"{result.score:g}", f"{result.max_score:g}"
+            terminalreporter.write_line(
+                _("{path}: {score} / {max_score} points").format(path=path, score=score, max_score=max_score)
+            )
+            if result.grader_error:
+                line = "  " + _("GRADER ERROR (not your fault): {error}").format(error=result.grader_error)
+                terminalreporter.write_line(line)
+            for note in result.notes:
+                terminalreporter.write_line(f"  {note}")
+            for function, (got, top) in result.function_scores().items():
+                terminalreporter.write_line(f"  {function}: {got:g} / {top:g}")

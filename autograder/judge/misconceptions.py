@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..core.compare import allclose, equal
+from ..core.i18n import _, data
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     "flipped-kernel": (
@@ -163,6 +164,6 @@ def diagnose(expected: Any, value: Any, alternates: dict[str, Any], compare=None
 
 
 def explain(mid: str) -> str:
-    """The mistake in plain words with its hint."""
+    """The mistake in plain words with its hint, in the current language."""
     title, hint = CATALOGUE[mid]
-    return f"Likely mistake ({mid}): {title} Hint: {hint}"
+    return _("Likely mistake ({id}): {title} Hint: {hint}").format(id=mid, title=data(title), hint=data(hint))

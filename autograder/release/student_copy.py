@@ -27,14 +27,16 @@ SHIPPED = (
     "judge",
     "report",
     "frontends",
+    "locale",
     "author/__init__.py",
     "author/public",
 )
 """What of ``autograder`` ships to students, as whole subpackages (and the package's
 entry points): the runtime that executes a notebook, judges it with the frozen public
-references and reports, and the public check declarations. Everything else (the answer
-keys, hidden checks, Keras references, release and distribution tools) stays with the
-instructor."""
+references and reports, the message catalogues (``locale``: code and public
+descriptions only), and the public check declarations. Everything else (the answer
+keys, hidden checks and their descriptions' catalogue, Keras references, release and
+distribution tools) stays with the instructor."""
 
 STUDENT_README = """# CNN course: student copy
 
@@ -49,6 +51,10 @@ Check your whole work from this folder with
 
 These are the public checks; the course grades with further hidden checks of the
 same functions on other inputs.
+
+한국어 피드백: `pytest autograder --lang ko`. In a notebook, add
+`"autograder": {"lang": "ko"}` to its metadata and save it (its `check()` output and
+the course's feedback on it are then in Korean), or run `%env AUTOGRADER_LANG=ko`.
 """
 
 
