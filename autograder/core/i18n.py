@@ -47,6 +47,7 @@ ENV = "AUTOGRADER_LANG"
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("autograder_lang", default=None)
 
 
+@functools.cache
 def languages() -> tuple[str, ...]:
     """English and every language with a compiled catalogue here, e.g. ("en", "ko")."""
     found = sorted(p.parent.parent.name for p in LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
@@ -153,7 +154,7 @@ def reword(text: str, templates: Iterable[str]) -> str:
     values it put in are reworded too (a reason inside a sentence). Text that none of
     them spells is returned as it is."""
     # only templates with words of their own: a value is then shorter than the text it is in
-    templates = tuple(t for t in templates if any(literal for literal, *_ in string.Formatter().parse(t)))
+    templates = tuple(t for t in templates if any(literal for literal, *_rest in string.Formatter().parse(t)))
     if not text or current() == DEFAULT:
         return text
     for template in templates:
