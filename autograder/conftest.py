@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from .core import i18n
 from .core.course import ASSIGNMENTS, assignment_for
+from .core.i18n import _
 from .core.results import NotebookResult
 from .execute import isolation
 from .judge.engine import Grader
@@ -36,6 +38,12 @@ def pytest_addoption(parser):
         default=False,
         help="show hidden checks' details (instructor copy, once grades are published)",
     )
+    group.addoption(
+        "--lang",
+        choices=i18n.languages(),
+        default=None,
+        help="language of the feedback, over the notebook's metadata and AUTOGRADER_LANG (default: English)",
+    )
 
 
 def submissions(config) -> list[Path]:
@@ -59,9 +67,9 @@ class _Session:
     isolates the notebook like the course's grader where the kernel allows it, and
     runs it without namespaces elsewhere (it is your own code on your own machine)."""
 
-    def __init__(self):
+    def __init__(self, lang: str | None = None):
         self.unavailable = isolation.available()
-        self.grader = Grader(isolation="none" if self.unavailable else "namespaces")
+        self.grader = Grader(isolation="none" if self.unavailable else "namespaces", lang=lang)
         self.results: dict[Path, NotebookResult] = {}
 
     def result(self, path: Path) -> NotebookResult:
@@ -72,7 +80,7 @@ class _Session:
 
 @pytest.fixture(scope="session")
 def graded(request):
-    session = _Session()
+    session = _Session(request.config.getoption("lang"))
     request.config.stash[_RESULTS] = session.results
     request.config.stash[_UNISOLATED] = session.unavailable
     yield session
@@ -83,17 +91,21 @@ def pytest_terminal_summary(terminalreporter, config):
     results = config.stash.get(_RESULTS, {})
     if not results:
         return
-    terminalreporter.section("course self-check")
-    if config.stash.get(_UNISOLATED, None):
-        terminalreporter.write_line(f"(run without kernel isolation: {config.stash[_UNISOLATED]})")
+    with i18n.language(i18n.choose(config.getoption("lang"))):
+        terminalreporter.section(_("course self-check"))
+        if config.stash.get(_UNISOLATED, None):
+            reason = config.stash[_UNISOLATED]
+            terminalreporter.write_line(_("(run without kernel isolation: {reason})").format(reason=reason))
     for path, result in results.items():
         assignment = ASSIGNMENTS[result.assignment]
         hidden = {f: assignment.hidden_points(f) for f in dict.fromkeys(c.function for c in result.checks)}
-        terminalreporter.write_line(f"{path}: {format_points(result.checks, sum(hidden.values()))}")
-        if result.grader_error:
-            terminalreporter.write_line(f"  GRADER ERROR (not your fault): {result.grader_error}")
-        for note in result.notes:
-            terminalreporter.write_line(f"  {note}")
-        for function, points in hidden.items():
-            checks = [c for c in result.checks if c.function == function]
-            terminalreporter.write_line(f"  {function}: {format_points(checks, points)}")
+        with i18n.language(result.lang):
+            terminalreporter.write_line(f"{path}: {format_points(result.checks, sum(hidden.values()))}")
+            if result.grader_error:
+                line = "  " + _("GRADER ERROR (not your fault): {error}").format(error=result.grader_error)
+                terminalreporter.write_line(line)
+            for note in result.notes:
+                terminalreporter.write_line(f"  {note}")
+            for function, points in hidden.items():
+                checks = [c for c in result.checks if c.function == function]
+                terminalreporter.write_line(f"  {function}: {format_points(checks, points)}")

@@ -4,19 +4,39 @@ It calls the student's function in the kernel and compares with Keras there, so
 a student sees at once what passes. It is for feedback only: the batch grader,
 ``pytest autograder`` and nbgrader's autograde (through
 ``autograder.frontends.nbgrader_plugin``) re-grade in the sandbox, and those scores count.
+
+Its language is the notebook's (metadata ``{"autograder": {"lang": "ko"}}``, read from
+the saved file), else ``AUTOGRADER_LANG`` (``%env AUTOGRADER_LANG=ko`` in a cell), else English.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import warnings
+from pathlib import Path
 from typing import Any
 
-from .core import course
+from .core import course, i18n
 from .core.results import totals
 from .execute.calls import CallSpec, call
 from .execute.sandbox import CallOutcome
 from .judge import scoring
 from .report.report_text import format_function_report
+
+
+def notebook_language(assignment: course.Assignment) -> str | None:
+    """The language the running notebook's saved metadata asks for: the notebook Jupyter
+    names (``JPY_SESSION_NAME``), else the assignment's notebook in the working folder
+    (where Jupyter and nbconvert start the kernel)."""
+    for name in (os.environ.get("JPY_SESSION_NAME"), assignment.notebook):
+        path = Path(name) if name else None
+        if path is not None and path.suffix == ".ipynb" and path.is_file():
+            try:
+                return i18n.notebook_language(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                return None
+    return None
 
 
 def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = False) -> float:
@@ -39,6 +59,7 @@ def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = Fal
         warnings.simplefilter("ignore")
         references = scoring.compute_references(checks)
         outcomes = [CallOutcome(**call(obj, CallSpec.of(c))) for c in checks]
-    results = scoring.score(checks, references, outcomes)
-    print(format_function_report(function, results, show_hidden, assignment.hidden_points(function)))
+    with i18n.language(i18n.choose(notebook=notebook_language(assignment))):
+        results = scoring.score(checks, references, outcomes)
+        print(format_function_report(function, results, show_hidden, assignment.hidden_points(function)))
     return float(totals(results)[0])

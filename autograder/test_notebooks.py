@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import submissions
+from .core import i18n
 from .core.course import assignment_for
 from .report.report_text import UNPUBLISHED
 
@@ -23,10 +24,12 @@ def pytest_generate_tests(metafunc):
 def test_check(graded, case, request):
     path, name = case
     result = graded.result(path)
+    with i18n.language(result.lang):
+        failed, unpublished = i18n._("the grader failed (not your fault): {error}"), i18n._(UNPUBLISHED)
     if result.grader_error:
-        pytest.fail(f"the grader failed (not your fault): {result.grader_error}", pytrace=False)
+        pytest.fail(failed.format(error=result.grader_error), pytrace=False)
     check = next(c for c in result.checks if c.name == name)
     if not check.passed and check.hidden and not request.config.getoption("show_hidden"):
-        pytest.fail(UNPUBLISHED, pytrace=False)
+        pytest.fail(unpublished, pytrace=False)
     if not check.passed:
         pytest.fail(f"{check.description}\n{check.message}", pytrace=False)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .i18n import _
 from .plain import describe
 
 ATOL = 1e-5
@@ -20,11 +21,9 @@ RTOL = 1e-4
 
 def _first_difference(expected: np.ndarray, actual: np.ndarray, bad: np.ndarray) -> str:
     index = tuple(int(i) for i in np.argwhere(bad)[0])
-    where = f"[{', '.join(map(str, index))}]" if index else ""
-    return (
-        f"first difference at {where or 'the value'}: "
-        f"expected {expected[index]:.6g}, got {actual[index]:.6g} "
-        f"({int(bad.sum())} of {bad.size} values differ)"
+    where = f"[{', '.join(map(str, index))}]" if index else _("the value")
+    return _("first difference at {where}: expected {expected}, got {actual} ({bad} of {size} values differ)").format(
+        where=where, expected=f"{expected[index]:.6g}", actual=f"{actual[index]:.6g}", bad=int(bad.sum()), size=bad.size
     )
 
 
@@ -34,11 +33,13 @@ def allclose(expected: Any, actual: Any, atol: float = ATOL, rtol: float = RTOL)
     try:
         act = np.asarray(actual, dtype=np.float64)
     except (TypeError, ValueError):
-        return f"expected {describe(np.asarray(expected))}, got {describe(actual)}"
+        return _("expected {expected}, got {actual}").format(
+            expected=describe(np.asarray(expected)), actual=describe(actual)
+        )
     if isinstance(actual, (list, dict, str)) or actual is None:
-        return f"expected an array of shape {exp.shape}, got {describe(actual)}"
+        return _("expected an array of shape {shape}, got {actual}").format(shape=exp.shape, actual=describe(actual))
     if act.shape != exp.shape:
-        return f"expected shape {exp.shape}, got shape {act.shape}"
+        return _("expected shape {expected}, got shape {actual}").format(expected=exp.shape, actual=act.shape)
     scale = max(1.0, float(np.max(np.abs(exp)))) if exp.size else 1.0
     bad = ~(np.abs(act - exp) <= atol * scale + rtol * np.abs(exp))
     if not bad.any():
@@ -57,19 +58,21 @@ def equal(expected: Any, actual: Any) -> str | None:
         return allclose(expected, actual, atol=0.0, rtol=0.0)
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
-            return f"expected {describe(expected)}, got {describe(actual)}"
+            return _("expected {expected}, got {actual}").format(expected=describe(expected), actual=describe(actual))
         for i, (e, a) in enumerate(zip(expected, actual)):
             reason = equal(e, a)
             if reason:
-                return f"expected {describe(expected)}, got {describe(actual)} (item {i} differs)"
+                return _("expected {expected}, got {actual} (item {i} differs)").format(
+                    expected=describe(expected), actual=describe(actual), i=i
+                )
         return None
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or set(actual) != set(expected):
-            return f"expected {describe(expected)}, got {describe(actual)}"
+            return _("expected {expected}, got {actual}").format(expected=describe(expected), actual=describe(actual))
         for key in expected:
             reason = equal(expected[key], actual[key])
             if reason:
-                return f"key {key!r}: {reason}"
+                return _("key {key}: {reason}").format(key=repr(key), reason=reason)
         return None
     number = (int, float, np.integer, np.floating)
     if isinstance(expected, (bool, np.bool_)) or isinstance(actual, (bool, np.bool_)):
@@ -78,4 +81,8 @@ def equal(expected: Any, actual: Any) -> str | None:
         ok = expected == actual
     else:
         ok = type(expected) is type(actual) and expected == actual
-    return None if ok else f"expected {describe(expected)}, got {describe(actual)}"
+    return (
+        None
+        if ok
+        else _("expected {expected}, got {actual}").format(expected=describe(expected), actual=describe(actual))
+    )

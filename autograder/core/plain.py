@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .i18n import _, ngettext
+
 _MAX_DEPTH = 20
 
 
@@ -146,11 +148,15 @@ def describe(value: Any, limit: int = 6) -> str:
         flat = value.ravel()[:limit]
         more = ", ..." if value.size > limit else ""
         values = ", ".join(f"{v:.4g}" if value.dtype.kind == "f" else str(v) for v in flat)
-        return f"array of shape {value.shape}, dtype {value.dtype}, values [{values}{more}]"
+        return _("array of shape {shape}, dtype {dtype}, values [{values}]").format(
+            shape=value.shape, dtype=value.dtype, values=values + more
+        )
     if _numeric(value):
         text = repr(value)
         return text if len(text) <= 120 else text[:117] + "..."
     if isinstance(value, str):
-        return f"a string of {len(value)} characters"
-    size = f" of {len(value)} items" if isinstance(value, (list, tuple, dict)) else ""
-    return f"a {type(value).__name__}{size}"
+        return ngettext("a string of {n} character", "a string of {n} characters", len(value)).format(n=len(value))
+    if isinstance(value, (list, tuple, dict)):
+        items = ngettext("a {type} of {n} item", "a {type} of {n} items", len(value))
+        return items.format(type=type(value).__name__, n=len(value))
+    return _("a {type}").format(type=type(value).__name__)

@@ -6,6 +6,9 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from . import i18n
+from .i18n import _
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -70,6 +73,8 @@ class NotebookResult:
     """Seconds after the assignment's due date (0: on time, or no due date)."""
     late_penalty: float = 0.0
     """Points taken off for lateness; ``score`` stays the raw sum of the checks."""
+    lang: str = i18n.DEFAULT
+    """The language of the feedback (descriptions, messages, notes; see ``autograder.core.i18n``)."""
 
     @property
     def cell_errors(self) -> dict[int, str]:
@@ -96,15 +101,31 @@ class NotebookResult:
         return {function: totals(checks) for function, checks in by_function.items()}
 
     def summary(self) -> str:
-        """The submission-wide text: score, notes, and a line per function."""
-        lines = [f"{self.assignment}: {self.score:g} / {self.max_score:g} points"]
+        """The submission-wide text: score, notes, and a line per function (in ``lang``)."""
+        with i18n.language(self.lang):
+            return self._summary()
+
+    def _summary(self) -> str:
+        lines = [
+            _("{assignment}: {score} / {max_score} points").format(
+                assignment=self.assignment, score=f"{self.score:g}", max_score=f"{self.max_score:g}"
+            )
+        ]
         if self.grader_error:
-            lines.append(f"GRADER ERROR (not your fault; this grade is not final): {self.grader_error}")
-        if self.late_penalty:
-            days = self.seconds_late / 86400
             lines.append(
-                f"Submitted {days:.2f} days after the due date: -{self.late_penalty:g} points for lateness, "
-                f"{self.final_score:g} / {self.max_score:g} after the penalty."
+                _("GRADER ERROR (not your fault; this grade is not final): {error}").format(error=self.grader_error)
+            )
+        if self.late_penalty:
+            lines.append(
+                _(
+                    "Submitted {days} days after the due date: -{penalty} points for lateness, "
+                    "{final} / {max_score} after the penalty."
+                ).format(
+                    days=f"{self.seconds_late / 86400:.2f}",
+                    penalty=f"{self.late_penalty:g}",
+                    final=f"{self.final_score:g}",
+                    max_score=f"{self.max_score:g}",
+                )
             )
         lines += list(self.notes)
         for function, (got, top) in self.function_scores().items():
@@ -156,7 +177,9 @@ def totals(checks: Iterable[CheckResult]) -> tuple[float, float]:
 
 
 def all_failed(checks, reason: str) -> tuple[CheckResult, ...]:
-    """Every check failed with the same reason (a notebook that could not run)."""
+    """Every check failed with the same reason (a notebook that could not run); the
+    descriptions in the current language, as ``reason`` should be."""
     return tuple(
-        CheckResult(c.name, c.function, c.description, 0.0, c.points, c.hidden, message=reason) for c in checks
+        CheckResult(c.name, c.function, i18n.data(c.description), 0.0, c.points, c.hidden, message=reason)
+        for c in checks
     )

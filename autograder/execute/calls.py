@@ -27,11 +27,21 @@ from typing import Any
 
 import numpy as np
 
+from ..core.i18n import N_
 from ..core.plain import NotPlain, to_plain
 from ..core.spec import Check
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LIBRARY_DIRS = tuple({os.path.dirname(os.__file__), sys.prefix, sys.base_prefix, _PACKAGE_DIR})
+
+
+TIMED_OUT = N_("{function} did not return within {seconds} s")
+UNREADABLE = N_("{function} returned {what}, which the grader cannot read")
+NOT_IMPLEMENTED = N_("{function} is not implemented yet (it raises NotImplementedError)")
+RAISED = N_("{function} raised an error:\n{traceback}")
+ERRORS = (TIMED_OUT, UNREADABLE, NOT_IMPLEMENTED, RAISED)
+"""What ``call`` says when there is no answer, in English: the child never translates,
+the judge rewords it in the student's language (``autograder.core.i18n.reword``)."""
 
 
 class CallTimeout(BaseException):
@@ -141,13 +151,13 @@ def call(obj: Any, spec: CallSpec) -> dict:
             raw = adapter(obj, *args, **kwargs) if adapter else obj(*args, **kwargs)
         outcome["value"] = to_plain(raw)
     except CallTimeout:
-        outcome["error"] = f"{spec.function} did not return within {spec.timeout:g} s"
+        outcome["error"] = TIMED_OUT.format(function=spec.function, seconds=f"{spec.timeout:g}")
     except NotPlain as err:
-        outcome["error"] = f"{spec.function} returned {err}, which the grader cannot read"
+        outcome["error"] = UNREADABLE.format(function=spec.function, what=err)
     except NotImplementedError:
-        outcome["error"] = f"{spec.function} is not implemented yet (it raises NotImplementedError)"
+        outcome["error"] = NOT_IMPLEMENTED.format(function=spec.function)
     except BaseException as err:  # the student's code may raise anything, SystemExit included
-        outcome["error"] = f"{spec.function} raised an error:\n{student_traceback(err)}"
+        outcome["error"] = RAISED.format(function=spec.function, traceback=student_traceback(err))
     outcome["seconds"] = time.perf_counter() - start
     outcome["mutated"] = not _same(spec.args, args) or not _same(dict(spec.kwargs), kwargs)
     return outcome

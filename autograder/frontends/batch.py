@@ -17,19 +17,25 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
+from ..core import i18n
+from ..core.i18n import _
 from ..core.results import NotebookResult, all_failed
 from ..core.submissions import Submission, discover
 from ..execute.sandbox import Limits
+from ..judge import scoring
 from ..judge.engine import Grader
 from ..judge.late import LatePolicy
 from ..report import reports
 from .progress import Progress
 
 
-def _missing(submission: Submission) -> NotebookResult:
-    reason = f"No notebook was submitted (expected {submission.assignment.name}/{submission.assignment.notebook})."
-    checks = all_failed(submission.assignment.checks(), reason)
-    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,))
+def _missing(submission: Submission, lang: str | None = None) -> NotebookResult:
+    with i18n.language(i18n.choose(lang)) as lang:
+        reason = _("No notebook was submitted (expected {path}).").format(
+            path=f"{submission.assignment.name}/{submission.assignment.notebook}"
+        )
+        checks = all_failed(submission.assignment.checks(), reason)
+    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,), lang=lang)
 
 
 def _already_done(out: Path, submission: Submission, manifest: dict[str, str]) -> bool:
@@ -70,11 +76,12 @@ WEAKER = (
 )
 
 
-def _grader_failed(submission: Submission, err: BaseException) -> NotebookResult:
+def _grader_failed(submission: Submission, err: BaseException, lang: str | None = None) -> NotebookResult:
     """A result that says the grader (not the student) failed: never a silent 0."""
-    checks = all_failed(submission.assignment.checks(), "Not graded: the grader failed.")
+    with i18n.language(i18n.choose(lang)) as lang:
+        checks = all_failed(submission.assignment.checks(), _("Not graded: the grader failed."))
     error = f"{type(err).__name__}: {err}"
-    return NotebookResult(submission.student, submission.assignment.name, checks, grader_error=error)
+    return NotebookResult(submission.student, submission.assignment.name, checks, grader_error=error, lang=lang)
 
 
 def _here(todo: list[Submission], grader: Grader, workers: int) -> Iterator[tuple[Submission, NotebookResult]]:
@@ -86,7 +93,7 @@ def _here(todo: list[Submission], grader: Grader, workers: int) -> Iterator[tupl
 
     def run(submission: Submission) -> NotebookResult:
         if submission.path is None:
-            return _missing(submission)
+            return _missing(submission, grader.lang)
         return grader.grade(submission.path, submission.student, submission.assignment)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -95,35 +102,39 @@ def _here(todo: list[Submission], grader: Grader, workers: int) -> Iterator[tupl
             try:
                 yield futures[future], future.result()
             except Exception as err:  # a grader bug: report it, keep the batch going
-                yield futures[future], _grader_failed(futures[future], err)
+                yield futures[future], _grader_failed(futures[future], err, grader.lang)
 
 
-def _on_dask(todo, address, limits, hidden, isolation) -> Iterator[tuple[Submission, NotebookResult]]:
+def _on_dask(todo, address, limits, hidden, isolation, lang=None) -> Iterator[tuple[Submission, NotebookResult]]:
     """Grade on a dask cluster; the notebooks travel as text, the results as plain data."""
     from .cluster import DaskGrading
 
-    cluster = DaskGrading(address, limits, hidden, isolation)
+    cluster = DaskGrading(address, limits, hidden, isolation, lang)
     try:
         jobs = []
         for submission in todo:
             if submission.path is None:
-                yield submission, _missing(submission)
+                yield submission, _missing(submission, lang)
                 continue
             try:
                 text = submission.path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as err:
-                yield submission, _unreadable(submission, f"cannot read notebook {submission.path.name}: {err}")
+                yield submission, _unreadable(submission, f"cannot read notebook {submission.path.name}: {err}", lang)
                 continue
             jobs.append((submission, text, submission.student, submission.assignment.name))
         for submission, result in cluster.grade(jobs):
-            yield submission, _grader_failed(submission, result) if isinstance(result, Exception) else result
+            yield submission, _grader_failed(submission, result, lang) if isinstance(result, Exception) else result
     finally:
         cluster.close()
 
 
-def _unreadable(submission: Submission, reason: str) -> NotebookResult:
-    checks = all_failed(submission.assignment.checks(), f"The notebook could not be read: {reason}")
-    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,))
+def _unreadable(submission: Submission, reason: str, lang: str | None = None) -> NotebookResult:
+    with i18n.language(i18n.choose(lang)) as lang:
+        reason = scoring.reword(reason)
+        checks = all_failed(
+            submission.assignment.checks(), _("The notebook could not be read: {error}").format(error=reason)
+        )
+    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,), lang=lang)
 
 
 def grade(
@@ -139,6 +150,7 @@ def grade(
     isolation: str = "namespaces",
     dask: str | None = None,
     late_policy: LatePolicy | None = None,
+    lang: str | None = None,
 ) -> dict:
     """Grade every submission under ``paths`` and write reports to ``out``.
 
@@ -157,6 +169,8 @@ def grade(
             for a LocalCluster of N workers here (``workers`` is then unused).
         late_policy: due dates and penalties; each result then carries its submission
             time and late penalty (``autograder.judge.late``).
+        lang: the feedback's language for every submission ("ko"); None: each
+            notebook's metadata, else ``AUTOGRADER_LANG``, else English.
 
     Returns:
         Figures of the run: submissions graded, skipped, grader errors, seconds.
@@ -179,9 +193,9 @@ def grade(
     if isolation == "none":
         print(WEAKER, file=sys.stderr)
     if dask:
-        results, computed = _on_dask(todo, dask, limits, hidden, isolation), None
+        results, computed = _on_dask(todo, dask, limits, hidden, isolation, lang), None
     else:
-        grader = Grader(limits, hidden, isolation)
+        grader = Grader(limits, hidden, isolation, lang=lang)
         results = _here(todo, grader, workers)
     try:
         with Progress(len(todo), live=None if progress else False) as bar:

@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..core import i18n
 from ..execute.sandbox import Limits
 
 _LIMIT_HELP = {
@@ -51,6 +52,16 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, received {text}")
     return value
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=i18n.languages(),
+        default=None,
+        help=f"language of the feedback, over each notebook's metadata (autograder.lang) and {i18n.ENV} "
+        "(default: English)",
+    )
 
 
 def _present(module: str) -> bool:
@@ -102,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="TOML or JSON file with due dates and the late penalty (see the README's 'Late submissions')",
     )
+    _add_lang(g)
     _add_limits(g)
 
     e = commands.add_parser("export", help="write a gradebook import CSV for Canvas or Moodle from graded results")
@@ -126,14 +138,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="pairs at or above this similarity (0..1) are shown side by side (default %(default)s)",
     )
 
-
     c = commands.add_parser("self-check", help="check notebooks with the public checks (as pytest autograder does)")
     c.add_argument("notebooks", nargs="*", help="default: every notebook in assignments/")
+    _add_lang(c)
     if _present("student_copy"):
         s = commands.add_parser(
             "student-copy", help="build the student copy: release notebooks, public checks, runtime"
         )
         s.add_argument("--out", required=True)
+    if _present("messages"):
+        t = commands.add_parser(
+            "messages", help="update the message catalogues (translations) from the code and checks"
+        )
+        t.add_argument(
+            "--update", action="store_true", help="merge new messages into the .po files, compile the .mo files"
+        )
+        t.add_argument("--check", action="store_true", help="exit 1 when a message has no translation (default)")
     if _present("gradescope"):
         from ..release import gradescope
 
@@ -203,6 +223,7 @@ def _run(args) -> int:
             isolation=args.isolation,
             dask=args.dask,
             late_policy=LatePolicy.load(args.late_policy) if args.late_policy else None,
+            lang=args.lang,
         )
         print(json.dumps(figures, indent=2))
         print(
@@ -213,6 +234,7 @@ def _run(args) -> int:
         import pytest
 
         submissions = [arg for notebook in args.notebooks for arg in ("--submission", notebook)]
+        submissions += ["--lang", args.lang] if args.lang else []
         return int(pytest.main([str(Path(__file__).resolve().parent.parent), "-p", "no:cacheprovider", *submissions]))
     if args.command == "similarity":
         from ..report import reports, similarity
@@ -226,6 +248,10 @@ def _run(args) -> int:
         return 0
     if args.command == "export":
         return _export(args)
+    if args.command == "messages":
+        from ..release import messages
+
+        return messages.main(update=args.update)
     if args.command == "student-copy":
         from ..release import student_copy
 

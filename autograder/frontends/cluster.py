@@ -26,14 +26,14 @@ PLUGIN = "cnn-course-grader"
 class GraderPlugin(WorkerPlugin):
     """A dask worker plugin: one warm Grader per worker process."""
 
-    def __init__(self, limits: Limits, hidden: bool | None, isolation: str):
-        self.limits, self.hidden, self.isolation = limits, hidden, isolation
+    def __init__(self, limits: Limits, hidden: bool | None, isolation: str, lang: str | None = None):
+        self.limits, self.hidden, self.isolation, self.lang = limits, hidden, isolation, lang
         self.grader = None
 
     def setup(self, worker) -> None:
         from ..judge.engine import Grader
 
-        self.grader = Grader(self.limits, self.hidden, self.isolation, references_in_process=True)
+        self.grader = Grader(self.limits, self.hidden, self.isolation, references_in_process=True, lang=self.lang)
 
     def teardown(self, worker) -> None:
         if self.grader is not None:
@@ -55,7 +55,7 @@ class DaskGrading:
         ValueError: naming ``address`` when it is neither ``local:N`` nor an address.
     """
 
-    def __init__(self, address: str, limits: Limits, hidden: bool | None, isolation: str):
+    def __init__(self, address: str, limits: Limits, hidden: bool | None, isolation: str, lang: str | None = None):
         from distributed import Client, LocalCluster
 
         self.cluster = None
@@ -77,7 +77,7 @@ class DaskGrading:
             self.client = Client(address, timeout=60)
         else:
             raise ValueError(f"--dask takes local:N or a scheduler address like tcp://HOST:8786. Received: {address!r}")
-        self.client.register_plugin(GraderPlugin(limits, hidden, isolation), name=PLUGIN)
+        self.client.register_plugin(GraderPlugin(limits, hidden, isolation, lang), name=PLUGIN)
 
     def grade(self, jobs: list[tuple[object, str, str, str]]) -> Iterator[tuple[object, NotebookResult | Exception]]:
         """Grade (tag, notebook text, student, assignment) jobs; yields (tag, result

@@ -146,7 +146,9 @@ class SandboxAutograde(NbGraderPreprocessor):
                 points = min(totals(checks)[0], float(meta.get("points", 0)))
                 cell.outputs = [
                     new_output(
-                        "stream", name="stdout", text=format_function_report(function, checks, self.show_hidden) + "\n"
+                        "stream",
+                        name="stdout",
+                        text=format_function_report(function, checks, self.show_hidden, result.lang) + "\n",
                     ),
                     new_output("execute_result", data={"text/plain": repr(round(points, 6))}, execution_count=None),
                 ]

@@ -17,7 +17,8 @@ import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from ..core import course
+from ..core import course, i18n
+from ..core.i18n import _
 from ..core.results import NotebookResult, all_failed
 from ..core.spec import Check
 from ..execute import notebook, sandbox
@@ -40,7 +41,9 @@ def cell_error_summary(error: str) -> str:
         return lines[-1] if lines else error
     number, at = frames[-1]
     code = lines[at + 1].strip() if at + 1 < len(lines) - 1 else ""
-    return f"{lines[-1]} (line {number}" + (f": {code})" if code else ")")
+    if code:
+        return _("{error} (line {number}: {code})").format(error=lines[-1], number=number, code=code)
+    return _("{error} (line {number})").format(error=lines[-1], number=number)
 
 
 class Grader:
@@ -54,6 +57,8 @@ class Grader:
         references_in_process: compute Keras references in a thread of this process
             (a dask worker, itself trusted and never forked from a fork server) instead
             of a spawned worker process.
+        lang: the language of the feedback, over the notebook's own (``--lang``; None:
+            the notebook's metadata, else ``AUTOGRADER_LANG``, else English).
     """
 
     def __init__(
@@ -62,6 +67,7 @@ class Grader:
         hidden: bool | None = None,
         isolation: str = "namespaces",
         references_in_process: bool = False,
+        lang: str | None = None,
     ):
         if isolation not in sandbox.ISOLATION_MODES:
             raise ValueError(
@@ -69,6 +75,7 @@ class Grader:
             )
         self.limits, self.hidden, self.isolation = limits, hidden, isolation
         self.references_in_process = references_in_process
+        self.lang = lang
         self._lock = threading.Lock()
         self._servers: dict[str, ForkServer] = {}
         self._pool: Executor | None = None
@@ -156,22 +163,34 @@ class Grader:
         try:
             nb = notebook.load(path)
         except notebook.NotebookError as err:
-            results = all_failed(self.checks(assignment), f"The notebook could not be read: {err}")
-            return NotebookResult(student, assignment.name, results, 0.0, (str(err),))
+            return self._unreadable(student, assignment, err)
         return self.grade_notebook(nb, student, assignment)
+
+    def _unreadable(self, student: str, assignment: course.Assignment, err: Exception) -> NotebookResult:
+        with i18n.language(i18n.choose(self.lang)) as lang:
+            error = scoring.reword(str(err))
+            results = all_failed(
+                self.checks(assignment), _("The notebook could not be read: {error}").format(error=error)
+            )
+            return NotebookResult(student, assignment.name, results, 0.0, (error,), lang=lang)
 
     def grade_text(self, text: str, student: str, assignment: course.Assignment) -> NotebookResult:
         """Grade a notebook given as its JSON text (see ``grade_notebook``)."""
         try:
             nb = notebook.parse(text, assignment.notebook)
         except notebook.NotebookError as err:
-            results = all_failed(self.checks(assignment), f"The notebook could not be read: {err}")
-            return NotebookResult(student, assignment.name, results, 0.0, (str(err),))
+            return self._unreadable(student, assignment, err)
         return self.grade_notebook(nb, student, assignment)
 
     def grade_notebook(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
         """Grade a notebook (as a dict). Never raises for a bad submission; a failure
-        of the grader itself is reported in ``NotebookResult.grader_error``."""
+        of the grader itself is reported in ``NotebookResult.grader_error``. The
+        feedback is in ``self.lang``, else the language the notebook's metadata asks for
+        (see ``autograder.core.i18n.choose``)."""
+        with i18n.language(i18n.choose(self.lang, i18n.notebook_language(nb))) as lang:
+            return dataclasses.replace(self._graded(nb, student, assignment), lang=lang)
+
+    def _graded(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
         start = time.monotonic()
         checks = self.checks(assignment)
         cells = notebook.student_cells(nb, self.demos(assignment))
@@ -180,15 +199,19 @@ class Grader:
             run = sandbox.run_submission(self.servers(checks), cells, checks, self.limits, self.isolation)
             references = self.references(assignment)
         except GraderError as err:
-            results = all_failed(checks, "Not graded: the grader failed (not your fault).")
+            results = all_failed(checks, _("Not graded: the grader failed (not your fault)."))
             return NotebookResult(student, assignment.name, results, time.monotonic() - start, grader_error=str(err))
         outcomes = [run.outcomes[i] for i in range(len(checks))]
         numbers = notebook.code_cell_numbers(nb)
-        notes = list(run.notes)
+        notes = [scoring.reword(note) for note in run.notes]
         failing = [(i, c.error) for i, c in sorted(run.cells.items()) if c.error]
         for index, error in failing:
             number, total = numbers.get(index, (index, len(numbers)))
-            notes.append(f"Code cell {number} of {total}: {cell_error_summary(error)}")
+            notes.append(
+                _("Code cell {number} of {total}: {error}").format(
+                    number=number, total=total, error=scoring.reword(cell_error_summary(error))
+                )
+            )
         return NotebookResult(
             student,
             assignment.name,

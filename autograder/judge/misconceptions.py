@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..core.compare import allclose, equal
+from ..core.i18n import _, data
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     "flipped-kernel": (
@@ -415,11 +416,13 @@ def diagnose(expected: Any, value: Any, alternates: dict[str, Any], compare=None
 
 
 def wording(mid: str, function: str = "") -> tuple[str, str]:
-    """(mistake, hint) for ``mid``, in ``function``'s own words where ``WORDING`` has them."""
+    """(mistake, hint) for ``mid``, in ``function``'s own words where ``WORDING`` has them
+    (English: the catalogues translate them where they are shown)."""
     return WORDING.get(function, {}).get(mid) or CATALOGUE[mid]
 
 
 def explain(mid: str, function: str = "") -> str:
-    """The mistake in plain words with its hint (worded for ``function`` where it says so)."""
+    """The mistake in plain words with its hint (worded for ``function`` where it says
+    so), in the current language."""
     title, hint = wording(mid, function)
-    return f"Likely mistake ({mid}): {title} Hint: {hint}"
+    return _("Likely mistake ({id}): {title} Hint: {hint}").format(id=mid, title=data(title), hint=data(hint))

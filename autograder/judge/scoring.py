@@ -13,11 +13,41 @@ import numpy as np
 
 from ..author.public.answers import frozen
 from ..core import compare as comparators
+from ..core import i18n
+from ..core.i18n import N_, _
 from ..core.plain import describe, to_plain
 from ..core.results import CheckResult
 from ..core.spec import Check
+from ..execute import calls
 from ..execute.sandbox import CallOutcome
 from .misconceptions import diagnose, explain
+
+EXECUTION_MESSAGES = calls.ERRORS + (
+    N_("{function} is not defined in the notebook"),
+    N_("this cell {reason}; the notebook was run again without it"),
+    N_("{function} {reason} (the call was stopped)"),
+    N_("not run: an earlier call of {function} {reason}"),
+    N_("not run: the submission used up its {seconds} s"),
+    N_("The submission used up its {seconds} s."),
+    N_("not run"),
+    N_("ran past its time limit"),
+    N_("ended the process"),
+    N_("sent an unreadable message ({error})"),
+    N_("sent an invalid message"),
+    N_("{name} is not valid notebook JSON (line {line}: {error})"),
+    N_("{name} is not a notebook: it has no list of cells"),
+    N_("notebook not found: {path}"),
+    N_("cannot read notebook {path}: {error}"),
+)
+"""What the execution stage says in English (``autograder.execute``: ``calls.ERRORS``,
+and as the sandbox, the child and the notebook reader write them), for ``reword`` to
+put in the student's language. A sentence changed there stays English until it is
+changed here too."""
+
+
+def reword(text: str) -> str:
+    """A message of the execution stage in the current language."""
+    return i18n.reword(text, EXECUTION_MESSAGES)
 
 
 def compute_reference(check: Check) -> dict:
@@ -45,8 +75,8 @@ def compute_references(checks: list[Check]) -> list[dict]:
 
 def _argument(value: Any) -> str:
     if isinstance(value, np.ndarray):
-        flags = "" if value.flags.writeable else ", read-only"
-        return f"array {value.shape} {value.dtype}{flags}"
+        flags = "" if value.flags.writeable else _(", read-only")
+        return _("array {shape} {dtype}{flags}").format(shape=value.shape, dtype=value.dtype, flags=flags)
     return repr(value)
 
 
@@ -54,9 +84,11 @@ def call_text(check: Check) -> str:
     """How the function was called, with argument shapes and dtypes."""
     parts = [_argument(a) for a in check.args]
     parts += [f"{k}={_argument(v)}" for k, v in check.kwargs.items()]
-    readonly = " (array arguments read-only)" if check.readonly else ""
+    readonly = _(" (array arguments read-only)") if check.readonly else ""
     if check.adapter:
-        return f"{check.function}, built and inspected by the grader ({check.adapter} with {', '.join(parts)})"
+        return _("{function}, built and inspected by the grader ({adapter} with {arguments})").format(
+            function=check.function, adapter=check.adapter, arguments=", ".join(parts)
+        )
     return f"{check.function}({', '.join(parts)}){readonly}"
 
 
@@ -82,29 +114,33 @@ def _void_reason(check: Check, outcome: CallOutcome) -> str | None:
 
 
 VOIDED = {
-    "grader-code-called": "called the grader's own code in another of its calls",
-    "forbidden-library-call": "used a library other than NumPy in another of its calls; it must compute with NumPy only",
+    "grader-code-called": N_("{function} called the grader's own code in another of its calls, so it earns no credit."),
+    "forbidden-library-call": N_(
+        "{function} used a library other than NumPy in another of its calls; it must compute with NumPy only, "
+        "so it earns no credit."
+    ),
 }
 """Why a function earns nothing on a check that itself went right, by the id that voided it."""
 
 
 def _verdict(check: Check, reference: dict, outcome: CallOutcome) -> tuple[str, tuple[str, ...]]:
     """('' , ()) when the answer is right, else (feedback, misconception ids)."""
-    called = f"Called {call_text(check)}."
+    called = _("Called {call}.").format(call=call_text(check))
     if outcome.error:
         mids = ("input-mutated",) if "read-only" in outcome.error else ()
         void = _void_reason(check, outcome)
-        return f"{called}\n{outcome.error}", (void,) if void else mids
+        return f"{called}\n{reword(outcome.error)}", (void,) if void else mids
     expected, value = reference["expected"], outcome.value
     reason = (check.compare or comparators.allclose)(expected, value)
     if reason is None and not outcome.mutated:
         return "", ()
     if reason is None:
-        return f"{called}\nThe answer is right, but the function changed its input arrays.", ("input-mutated",)
+        return f"{called}\n" + _("The answer is right, but the function changed its input arrays."), ("input-mutated",)
     mids = tuple(diagnose(expected, value, reference.get("alternates", {}), check.compare))
     if outcome.mutated:
         mids += ("input-mutated",)
-    lines = [called, f"Got:      {describe(value)}", f"Expected: {describe(expected)}", reason]
+    lines = [called, _("Got:      {value}").format(value=describe(value))]
+    lines += [_("Expected: {value}").format(value=describe(expected)), reason]
     return "\n".join(lines), mids
 
 
@@ -122,7 +158,8 @@ def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcom
         message, mids = _verdict(check, reference, outcome)
         void = voided.get(check.function)
         if void and void not in mids:
-            message = f"{check.function} {VOIDED[void]}, so it earns no credit.\n{message}".rstrip()
+            why = _(VOIDED[void]).format(function=check.function)
+            message = f"{why}\n{message}".rstrip()
             mids = (void,) + mids
         if mids:
             message += "\n" + "\n".join(explain(m, check.function) for m in dict.fromkeys(mids))
@@ -131,7 +168,7 @@ def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcom
             CheckResult(
                 name=check.name,
                 function=check.function,
-                description=check.description,
+                description=i18n.data(check.description),
                 points=earned,
                 max_points=check.points,
                 hidden=check.hidden,

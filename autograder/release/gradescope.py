@@ -115,7 +115,7 @@ def bundle(assignment: str, out: str | Path, allow_default_secret: bool = False)
             info = zipfile.ZipInfo(name)
             info.external_attr = mode << 16
             z.writestr(info, text)
-        for path in sorted((PROJECT / "autograder").rglob("*.py")):
+        for path in sorted(p for p in (PROJECT / "autograder").rglob("*") if p.suffix in (".py", ".mo")):
             z.write(path, str(path.relative_to(PROJECT)))
         for name in ("pyproject.toml", "README.md"):
             z.write(PROJECT / name, name)

@@ -27,14 +27,16 @@ SHIPPED = (
     "judge",
     "report",
     "frontends",
+    "locale",
     "author/__init__.py",
     "author/public",
 )
 """What of ``autograder`` ships to students, as whole subpackages (and the package's
 entry points): the runtime that executes a notebook, judges it with the frozen public
-references and reports, and the public check declarations. Everything else (the answer
-keys, hidden checks, Keras references, release and distribution tools) stays with the
-instructor."""
+references and reports, the message catalogues (``locale``: code and public
+descriptions only), and the public check declarations. Everything else (the answer
+keys, hidden checks and their descriptions' catalogue, Keras references, release and
+distribution tools) stays with the instructor."""
 
 STUDENT_README = """# CNN course: student copy
 
@@ -51,6 +53,11 @@ These are the public (visible) checks. The course grades with further hidden che
 of the same functions on other inputs, so every total here says how much is still to
 come, e.g. "visible: 3 / 3 points; hidden checks worth 3 more points run when the
 course grades": the visible and the hidden points add up to what the test cell is worth.
+
+한국어 피드백: `pytest autograder --lang ko`. In a notebook, add
+`"autograder": {"lang": "ko"}` to its metadata and save it (its `check()` output and
+the course's feedback on it are then in Korean), or run `%env AUTOGRADER_LANG=ko`.
+
 Points per assignment:
 """
 

@@ -17,7 +17,9 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from ..core import i18n
 from ..core.course import ASSIGNMENTS
+from ..core.i18n import _
 from ..core.results import CheckResult, NotebookResult
 from ..judge.misconceptions import CATALOGUE
 from . import class_report
@@ -32,44 +34,54 @@ def _by_function(result: NotebookResult) -> dict[str, list[CheckResult]]:
 
 
 def feedback_markdown(result: NotebookResult, show_hidden: bool = False) -> str:
-    """A student's feedback page: score per function, each failed check explained.
+    """A student's feedback page, in the result's language: score per function, each
+    failed check explained.
 
     Hidden checks show only pass/fail until ``show_hidden`` (grades published)."""
-    lines = [
-        f"# {result.assignment}: feedback for {result.student}",
-        "",
-        f"**Score: {result.score:g} / {result.max_score:g}**",
-        "",
-    ]
+    with i18n.language(result.lang):
+        return _feedback_markdown(result, show_hidden)
+
+
+def _feedback_markdown(result: NotebookResult, show_hidden: bool) -> str:
+    title = _("{assignment}: feedback for {student}").format(assignment=result.assignment, student=result.student)
+    score = _("Score: {score} / {max_score}").format(score=f"{result.score:g}", max_score=f"{result.max_score:g}")
+    lines = [f"# {title}", "", f"**{score}**", ""]
     if result.grader_error:
-        lines += [f"> The grader failed on this submission (not your fault): {result.grader_error}", ""]
+        error = _("The grader failed on this submission (not your fault): {error}").format(error=result.grader_error)
+        lines += [f"> {error}", ""]
     if result.late_penalty:
-        lines += [
-            f"**Late: submitted {result.seconds_late / 86400:.2f} days after the due date ({result.submitted_at}); "
-            f"-{result.late_penalty:g} points, {result.final_score:g} / {result.max_score:g} after the penalty.**",
-            "",
-        ]
+        late = _(
+            "Late: submitted {days} days after the due date ({submitted_at}); -{penalty} points, "
+            "{final} / {max_score} after the penalty."
+        ).format(
+            days=f"{result.seconds_late / 86400:.2f}",
+            submitted_at=result.submitted_at,
+            penalty=f"{result.late_penalty:g}",
+            final=f"{result.final_score:g}",
+            max_score=f"{result.max_score:g}",
+        )
+        lines += [f"**{late}**", ""]
     lines += [f"- {note}" for note in result.notes]
-    lines += ["", "| function | score |", "| --- | --- |"]
+    lines += ["", "| " + _("function") + " | " + _("score") + " |", "| --- | --- |"]
     for function, (got, top) in result.function_scores().items():
         lines.append(f"| `{function}` | {got:g} / {top:g} |")
     for function, checks in _by_function(result).items():
         lines += ["", f"## `{function}`", ""]
         for check in checks:
-            mark = "passed" if check.passed else "FAILED"
-            label = " (hidden check)" if check.hidden else ""
+            mark = _("passed") if check.passed else _("FAILED")
+            label = _(" (hidden check)") if check.hidden else ""
             lines.append(f"- **{mark}** `{check.name}`{label}: {check.points:g} / {check.max_points:g}")
             if not check.passed and (show_hidden or not check.hidden):
                 text = f"{check.description}\n{check.message}".strip()
                 body = "\n".join("      " + line for line in text.splitlines())
                 lines += ["", "  ```text", body, "  ```"]
             elif not check.passed:
-                lines.append("  (details are shown when grades are published)")
+                lines.append("  " + _("(details are shown when grades are published)"))
     return "\n".join(lines) + "\n"
 
 
-def markdown_to_html(title: str, markdown: str) -> str:
-    """A small, dependency-free rendering of the Markdown written here."""
+def markdown_to_html(title: str, markdown: str, lang: str = i18n.DEFAULT) -> str:
+    """A small, dependency-free rendering of the Markdown written here, in ``lang``."""
     body, in_code, in_table = [], False, False
     for line in markdown.splitlines():
         stripped = line.strip()
@@ -107,7 +119,7 @@ def markdown_to_html(title: str, markdown: str) -> str:
         body.append("</table>")
     style = "body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{background:#f4f4f4;padding:.5em}td,th{border:1px solid #ccc;padding:.2em .6em}table{border-collapse:collapse}"
     return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{style}</style></head><body>\n"
+        f"<!DOCTYPE html><html lang=\"{html.escape(lang)}\"><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{style}</style></head><body>\n"
         + "\n".join(body)
         + "\n</body></html>\n"
     )
@@ -157,7 +169,9 @@ def write_submission(out: Path, result: NotebookResult, show_hidden: bool = Fals
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
     page = feedback_markdown(result, show_hidden)
     write_atomic(folder / "feedback.md", page)
-    write_atomic(folder / "feedback.html", markdown_to_html(f"{result.assignment} feedback", page))
+    with i18n.language(result.lang):
+        title = _("{assignment} feedback").format(assignment=result.assignment)
+    write_atomic(folder / "feedback.html", markdown_to_html(title, page, result.lang))
     return data
 
 

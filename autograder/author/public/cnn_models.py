@@ -16,6 +16,7 @@ import functools
 import numpy as np
 
 from ...core.compare import equal
+from ...core.i18n import _
 from ...core.plain import describe
 from ...core.spec import Check
 from .answers import answer
@@ -79,7 +80,7 @@ def _core_layers(summary) -> list:
 
 
 def _describe_layers(layers) -> str:
-    return ", ".join(f"{name}{tuple(shape[1:])}" for name, _, shape in layers) or "no layers"
+    return ", ".join(f"{name}{tuple(shape[1:])}" for name, _params, shape in layers) or _("no layers")
 
 
 def _is_summary(value) -> bool:
@@ -93,31 +94,33 @@ def _is_summary(value) -> bool:
 def compare_layers(expected, actual) -> str | None:
     """The layers (activations aside), in call order: same classes, parameter counts and output shapes."""
     if not _is_summary(actual):
-        return f"expected a model summary, got {describe(actual)}"
+        return _("expected a model summary, got {actual}").format(actual=describe(actual))
     want, got = _core_layers(expected), _core_layers(actual)
     names_want, names_got = [x[0] for x in want], [x[0] for x in got]
     if names_want != names_got:
-        return (
-            f"expected the layers {', '.join(names_want)} (activations aside), in this call order; "
-            f"got {', '.join(names_got) or 'none'}"
+        return _("expected the layers {expected} (activations aside), in this call order; got {actual}").format(
+            expected=", ".join(names_want), actual=", ".join(names_got) or _("none")
         )
-    for i, ((name, w_params, w_shape), (_, g_params, g_shape)) in enumerate(zip(want, got, strict=True), start=1):
+    for i, ((name, w_params, w_shape), (_name, g_params, g_shape)) in enumerate(zip(want, got, strict=True), start=1):
         if list(w_shape) != list(g_shape):
-            return (
-                f"layer {i} ({name}): expected output shape {tuple(w_shape)}, got {tuple(g_shape)}. "
-                f"Your layers: {_describe_layers(got)}"
-            )
+            return _(
+                "layer {i} ({name}): expected output shape {expected}, got {actual}. Your layers: {layers}"
+            ).format(i=i, name=name, expected=tuple(w_shape), actual=tuple(g_shape), layers=_describe_layers(got))
         if w_params != g_params:
-            return f"layer {i} ({name}): expected {w_params} parameters, got {g_params}"
+            return _("layer {i} ({name}): expected {expected} parameters, got {actual}").format(
+                i=i, name=name, expected=w_params, actual=g_params
+            )
     return None
 
 
 def compare_total_params(expected, actual) -> str | None:
     """Same total parameter count (``model.count_params()``)."""
     if not isinstance(actual, dict) or not isinstance(actual.get("total_params"), int):
-        return f"expected a model summary, got {describe(actual)}"
+        return _("expected a model summary, got {actual}").format(actual=describe(actual))
     if expected["total_params"] != actual["total_params"]:
-        return f"expected {expected['total_params']:,} parameters in total, got {actual['total_params']:,}"
+        return _("expected {expected} parameters in total, got {actual}").format(
+            expected=f"{expected['total_params']:,}", actual=f"{actual['total_params']:,}"
+        )
     return None
 
 
@@ -285,32 +288,40 @@ def _is_count(value) -> bool:
 def judge_comparison(rules, actual) -> str | None:
     """Keys present; parameter counts positive ints with cnn < mlp; accuracies in [0, 1]
     and within the rules' bars."""
+    keys = ", ".join(KEYS)
     if not isinstance(actual, dict):
-        return f"expected a dict with keys {', '.join(KEYS)}, got {describe(actual)}"
+        return _("expected a dict with keys {keys}, got {actual}").format(keys=keys, actual=describe(actual))
     missing = [k for k in KEYS if k not in actual]
     if missing:
-        return f"the dict has no key(s) {', '.join(repr(k) for k in missing)}; it must have {', '.join(KEYS)}"
+        return _("the dict has no key(s) {missing}; it must have {keys}").format(
+            missing=", ".join(repr(k) for k in missing), keys=keys
+        )
     for key in ("mlp_params", "cnn_params"):
         if not _is_count(actual[key]):
-            return f"{key} must be a positive int (model.count_params()), got {describe(actual[key])}"
+            return _("{key} must be a positive int (model.count_params()), got {actual}").format(
+                key=key, actual=describe(actual[key])
+            )
     for key in ("mlp_accuracy", "cnn_accuracy"):
         value = actual[key]
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
-            return f"{key} must be a number in [0, 1] (a fraction, not a percentage), got {describe(value)}"
+            return _("{key} must be a number in [0, 1] (a fraction, not a percentage), got {actual}").format(
+                key=key, actual=describe(value)
+            )
     if not actual["cnn_params"] < actual["mlp_params"]:
-        return (
-            f"the CNN should need fewer parameters than the MLP: cnn_params {actual['cnn_params']:,} "
-            f">= mlp_params {actual['mlp_params']:,}"
-        )
+        return _(
+            "the CNN should need fewer parameters than the MLP: cnn_params {cnn_params} >= mlp_params {mlp_params}"
+        ).format(cnn_params=f"{actual['cnn_params']:,}", mlp_params=f"{actual['mlp_params']:,}")
     if "min_cnn_accuracy" in rules and actual["cnn_accuracy"] < rules["min_cnn_accuracy"]:
-        return f"cnn_accuracy {actual['cnn_accuracy']:.4f} is below the bar {rules['min_cnn_accuracy']:.2f}"
+        return _("cnn_accuracy {accuracy} is below the bar {bar}").format(
+            accuracy=f"{actual['cnn_accuracy']:.4f}", bar=f"{rules['min_cnn_accuracy']:.2f}"
+        )
     if "max_accuracy" in rules:
         for key in ("mlp_accuracy", "cnn_accuracy"):
             if actual[key] > rules["max_accuracy"]:
-                return (
-                    f"{key} is {actual[key]:.4f} on test labels that were all shifted by one class, where a model "
-                    f"trained on x_train/y_train scores near 0: the accuracy must be measured on x_test/y_test"
-                )
+                return _(
+                    "{key} is {accuracy} on test labels that were all shifted by one class, where a model "
+                    "trained on x_train/y_train scores near 0: the accuracy must be measured on x_test/y_test"
+                ).format(key=key, accuracy=f"{actual[key]:.4f}")
     return None
 
 

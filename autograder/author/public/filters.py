@@ -8,6 +8,7 @@ import functools
 import numpy as np
 
 from ...core.compare import equal
+from ...core.i18n import _
 from ...core.spec import Check
 from .answers import answer
 
@@ -93,7 +94,9 @@ def same_values_and_dtype(expected, actual, dtype: str = "") -> str | None:
     if reason:
         return reason
     if dtype and isinstance(actual, np.ndarray) and actual.dtype != np.dtype(dtype):
-        return f"the values are right, but the dtype changed: expected {np.dtype(dtype)}, got {actual.dtype}"
+        return _("the values are right, but the dtype changed: expected {expected}, got {actual}").format(
+            expected=np.dtype(dtype), actual=actual.dtype
+        )
     return None
 
 
