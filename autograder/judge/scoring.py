@@ -12,6 +12,7 @@ import numpy as np
 
 from ..author.public.answers import frozen
 from ..core import compare as comparators
+from ..core.excerpts import excerpt
 from ..core.plain import describe, to_plain
 from ..core.results import CheckResult
 from ..core.spec import Check
@@ -109,6 +110,9 @@ def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcom
                 hidden=check.hidden,
                 message=message,
                 misconceptions=tuple(dict.fromkeys(mids)),
+                excerpt=excerpt(reference["expected"], outcome.value, check.function, check.compare)
+                if message and check.adapter is None
+                else None,
             )
         )
     return tuple(results)
