@@ -143,7 +143,7 @@ def _image(excerpt: Excerpt):
     with np.errstate(invalid="ignore"):
         difference = got - expected
     values = rows * cols <= VALUES_UP_TO
-    size = 38 if values else 16
+    size = 38 if values else 20 if max(rows, cols) <= 8 else 16  # pixels a cell
     width, height = cols * size, rows * size
     slot = max(width, 64)  # room for the panel's title
     both = np.concatenate([expected[np.isfinite(expected)], got[np.isfinite(got)]])

@@ -122,12 +122,17 @@ def _image(text: str) -> str:
     return f'<figure><img alt="{html.escape(alt)}" src="{html.escape(src)}"><figcaption>{caption}</figcaption></figure>'
 
 
+def _cell(text: str) -> str:
+    """A table cell's content; a grader error (ERROR in grades.csv) marked as a failure."""
+    return '<strong class="fail">ERROR</strong>' if text == "ERROR" else _inline(text)
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     """A table whose first row heads the columns and first column heads the rows."""
     head = "".join(f'<th scope="col">{_inline(c)}</th>' for c in rows[0])
     body = [
         "<tr>"
-        + "".join(f'<th scope="row">{_inline(c)}</th>' if i == 0 else f"<td>{_inline(c)}</td>" for i, c in enumerate(r))
+        + "".join(f'<th scope="row">{_cell(c)}</th>' if i == 0 else f"<td>{_cell(c)}</td>" for i, c in enumerate(r))
         + "</tr>"
         for r in rows[1:]
     ]
