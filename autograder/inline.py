@@ -22,6 +22,7 @@ from .core.results import totals
 from .execute.calls import CallSpec, call
 from .execute.sandbox import CallOutcome
 from .judge import scoring
+from .report import pictures
 from .report.report_text import format_function_report
 
 
@@ -40,7 +41,9 @@ def notebook_language(assignment: course.Assignment) -> str | None:
 
 
 def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = False) -> float:
-    """Run the checks of one function on ``obj`` and print what passed.
+    """Run the checks of one function on ``obj`` and print what passed; in a notebook's
+    kernel, also show a picture of each wrong image-shaped answer (expected, got and
+    their difference).
 
     Args:
         function: the graded name, e.g. "conv2d_manual".
@@ -62,4 +65,5 @@ def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = Fal
     with i18n.language(i18n.choose(notebook=notebook_language(assignment))):
         results = scoring.score(checks, references, outcomes)
         print(format_function_report(function, results, show_hidden, assignment.hidden_points(function)))
+        pictures.show(results, show_hidden)  # in a kernel: expected, got and difference of wrong image-shaped answers
     return float(totals(results)[0])

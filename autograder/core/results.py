@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import i18n
+from .excerpts import Excerpt
 from .i18n import _
 
 
@@ -28,6 +29,10 @@ class CheckResult:
     """Feedback when the check failed (what was called, what came back, why)."""
     misconceptions: tuple[str, ...] = ()
     """Misconception ids recognised in the failure."""
+    excerpt: Excerpt | None = None
+    """Where an image-shaped answer first differs, for a picture of expected, got and
+    their difference (a bounded window, see ``autograder.core.excerpts``); shown under
+    the same policy as ``message``."""
 
     @property
     def passed(self) -> bool:
@@ -142,7 +147,7 @@ class NotebookResult:
     def from_dict(cls, data: dict) -> NotebookResult:
         fields = {
             **data,
-            "checks": tuple(CheckResult(**{**c, "misconceptions": tuple(c["misconceptions"])}) for c in data["checks"]),
+            "checks": tuple(_check_from_dict(c) for c in data["checks"]),
         }
         fields.update(notes=tuple(data["notes"]), cells={int(i): c for i, c in data["cells"].items()})
         return cls(**fields)
@@ -168,6 +173,17 @@ class NotebookResult:
             "output": self.summary(),
             "tests": [c.to_gradescope() for c in self.checks],
         }
+
+
+def _check_from_dict(data: dict) -> CheckResult:
+    excerpt = data.get("excerpt")
+    return CheckResult(
+        **{
+            **data,
+            "misconceptions": tuple(data["misconceptions"]),
+            "excerpt": None if excerpt is None else Excerpt.from_dict(excerpt),
+        }
+    )
 
 
 def totals(checks: Iterable[CheckResult]) -> tuple[float, float]:

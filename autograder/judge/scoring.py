@@ -14,6 +14,7 @@ import numpy as np
 from ..author.public.answers import frozen
 from ..core import compare as comparators
 from ..core import i18n
+from ..core.excerpts import excerpt
 from ..core.i18n import N_, _
 from ..core.plain import describe, to_plain
 from ..core.results import CheckResult
@@ -174,6 +175,9 @@ def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcom
                 hidden=check.hidden,
                 message=message,
                 misconceptions=tuple(dict.fromkeys(mids)),
+                excerpt=excerpt(reference["expected"], outcome.value, check.function, check.compare)
+                if message and check.adapter is None
+                else None,
             )
         )
     return tuple(results)

@@ -14,6 +14,7 @@ import hashlib
 import html
 import io
 import json
+import textwrap
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ..core.i18n import _
 from ..core.results import CheckResult, NotebookResult
 from ..judge.misconceptions import CATALOGUE
 from . import class_report
+from . import pictures as picture
 from .files import write_atomic
 
 
@@ -33,16 +35,22 @@ def _by_function(result: NotebookResult) -> dict[str, list[CheckResult]]:
     return found
 
 
-def feedback_markdown(result: NotebookResult, show_hidden: bool = False) -> str:
+def _status(passed: bool) -> str:
+    return f"**{_('passed')}**" if passed else f"**{_('FAILED')}**"
+
+
+def feedback_markdown(result: NotebookResult, show_hidden: bool = False, pictures: bool = False) -> str:
     """A student's feedback page, in the result's language: score per function, each
     failed check explained.
 
-    Hidden checks show only pass/fail until ``show_hidden`` (grades published)."""
+    Hidden checks show only pass/fail until ``show_hidden`` (grades published). With
+    ``pictures``, a failed image-shaped answer also gets a picture of expected, got and
+    their difference, embedded (``autograder.report.pictures``; for the HTML page)."""
     with i18n.language(result.lang):
-        return _feedback_markdown(result, show_hidden)
+        return _feedback_markdown(result, show_hidden, pictures)
 
 
-def _feedback_markdown(result: NotebookResult, show_hidden: bool) -> str:
+def _feedback_markdown(result: NotebookResult, show_hidden: bool, pictures: bool) -> str:
     title = _("{assignment}: feedback for {student}").format(assignment=result.assignment, student=result.student)
     score = _("Score: {score} / {max_score}").format(score=f"{result.score:g}", max_score=f"{result.max_score:g}")
     lines = [f"# {title}", "", f"**{score}**", ""]
@@ -62,66 +70,159 @@ def _feedback_markdown(result: NotebookResult, show_hidden: bool) -> str:
         )
         lines += [f"**{late}**", ""]
     lines += [f"- {note}" for note in result.notes]
-    lines += ["", "| " + _("function") + " | " + _("score") + " |", "| --- | --- |"]
+    header = " | ".join((_("function"), _("score"), _("result")))
+    lines += ["", f"| {header} |", "| --- | --- | --- |"]
     for function, (got, top) in result.function_scores().items():
-        lines.append(f"| `{function}` | {got:g} / {top:g} |")
+        lines.append(f"| `{function}` | {got:g} / {top:g} | {_status(got >= top)} |")
     for function, checks in _by_function(result).items():
         lines += ["", f"## `{function}`", ""]
         for check in checks:
-            mark = _("passed") if check.passed else _("FAILED")
             label = _(" (hidden check)") if check.hidden else ""
-            lines.append(f"- **{mark}** `{check.name}`{label}: {check.points:g} / {check.max_points:g}")
+            lines.append(f"- {_status(check.passed)} `{check.name}`{label}: {check.points:g} / {check.max_points:g}")
             if not check.passed and (show_hidden or not check.hidden):
                 text = f"{check.description}\n{check.message}".strip()
                 body = "\n".join("      " + line for line in text.splitlines())
                 lines += ["", "  ```text", body, "  ```"]
+                if picture.shown(check, show_hidden) and pictures:
+                    lines += ["", "  " + _picture(check)]
+                elif picture.shown(check, show_hidden):
+                    lines += ["", "  " + _("(feedback.html shows a picture of expected, got and their difference.)")]
             elif not check.passed:
                 lines.append("  " + _("(details are shown when grades are published)"))
     return "\n".join(lines) + "\n"
 
 
+def _picture(check: CheckResult) -> str:
+    """The Markdown image (with a title, the caption) of a check's picture."""
+    alt, caption = picture.alt_text(check.excerpt), picture.caption(check.excerpt)
+    return f'![{alt}]({picture.data_uri(check.excerpt)} "{caption}")'
+
+
+STYLE = """
+body { font-family: system-ui, sans-serif; line-height: 1.45; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #1f1f1f; }
+pre { background: #f4f4f4; padding: .5em; white-space: pre-wrap; overflow-wrap: anywhere; }
+table { border-collapse: collapse; margin: .5em 0; }
+td, th { border: 1px solid #bbb; padding: .2em .6em; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+thead th { background: #eee; }
+.table { max-width: 100%; overflow-x: auto; }
+img { max-width: 100%; height: auto; }
+figure { margin: .5em 0; }
+figcaption { font-size: .9em; }
+ul { padding-left: 1.2em; }
+li { margin: .3em 0; }
+.pass { color: #116329; }
+.fail { color: #a40e26; }
+.pass::before { content: "\\2713\\00a0"; }
+.fail::before { content: "\\2717\\00a0"; }
+""".strip()
+"""The pages' style: wrapped preformatted text, tables and pictures that fit the page,
+pass and fail in colour and, by word and mark, without it."""
+
+def _marks() -> dict[str, str]:
+    """The bold words "passed" and "FAILED" (in the current language) -> marked as such."""
+    passed, failed = html.escape(_("passed")), html.escape(_("FAILED"))
+    return {
+        f"<b>{passed}</b>": f'<strong class="pass">{passed}</strong>',
+        f"<b>{failed}</b>": f'<strong class="fail">{failed}</strong>',
+    }
+
+
+def _image(text: str) -> str:
+    """``![alt](src)`` as an image; ``![alt](src "caption")`` as a figure with its caption."""
+    alt, rest = text[2:].split("](", 1)
+    rest = rest.rstrip(")")
+    src, _quote, title = rest.partition(' "')
+    if not title:
+        return f'<img alt="{html.escape(alt)}" src="{html.escape(src)}">'
+    caption = html.escape(title.rstrip('"'))
+    return f'<figure><img alt="{html.escape(alt)}" src="{html.escape(src)}"><figcaption>{caption}</figcaption></figure>'
+
+
+def _cell(text: str) -> str:
+    """A table cell's content; a grader error (ERROR in grades.csv) marked as a failure."""
+    return '<strong class="fail">ERROR</strong>' if text == "ERROR" else _inline(text)
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """A table whose first row heads the columns and first column heads the rows."""
+    head = "".join(f'<th scope="col">{_inline(c)}</th>' for c in rows[0])
+    body = [
+        "<tr>"
+        + "".join(f'<th scope="row">{_cell(c)}</th>' if i == 0 else f"<td>{_cell(c)}</td>" for i, c in enumerate(r))
+        + "</tr>"
+        for r in rows[1:]
+    ]
+    return ['<div class="table"><table>', f"<thead><tr>{head}</tr></thead>", "<tbody>", *body, "</tbody></table></div>"]
+
+
 def markdown_to_html(title: str, markdown: str, lang: str = i18n.DEFAULT) -> str:
-    """A small, dependency-free rendering of the Markdown written here, in ``lang``."""
-    body, in_code, in_table = [], False, False
+    """A small, dependency-free rendering of the Markdown written here: headings,
+    paragraphs, lists whose items go on in indented lines, fenced code, tables and
+    images, on a page that wraps and fits a screen (see ``STYLE``)."""
+    body: list[str] = []
+    code: list[str] | None = None
+    table: list[list[str]] = []
+    in_list = in_item = False
+
+    def close_table() -> None:
+        if table:
+            body.extend(_table(table))
+            table.clear()
+
+    def close_list() -> None:
+        nonlocal in_list, in_item
+        if in_item:
+            body.append("</li>")
+        if in_list:
+            body.append("</ul>")
+        in_list = in_item = False
+
     for line in markdown.splitlines():
         stripped = line.strip()
+        if code is not None:
+            if stripped.startswith("```"):
+                body.append("<pre>" + html.escape(textwrap.dedent("\n".join(code))) + "</pre>")
+                code = None
+            else:
+                code.append(line)
+            continue
+        if not stripped:
+            continue
+        if in_list and not line.startswith(("  ", "- ")):
+            close_list()
         if stripped.startswith("```"):
-            body.append("</pre>" if in_code else "<pre>")
-            in_code = not in_code
-            continue
-        if in_code:
-            body.append(html.escape(line.strip()))
-            continue
-        if stripped.startswith("|"):
+            close_table()
+            code = []
+        elif stripped.startswith("|"):
             cells = [c.strip() for c in stripped.strip("|").split("|")]
-            if set("".join(cells)) <= {"-", " "}:
-                continue
-            tag = "th" if not in_table else "td"
-            if not in_table:
-                body.append("<table>")
-                in_table = True
-            body.append("<tr>" + "".join(f"<{tag}>{_inline(c)}</{tag}>" for c in cells) + "</tr>")
-            continue
-        if in_table:
-            body.append("</table>")
-            in_table = False
-        if stripped.startswith("#"):
+            if not set("".join(cells)) <= {"-", " "}:
+                table.append(cells)
+        elif stripped.startswith("#"):
+            close_table()
             level = len(stripped) - len(stripped.lstrip("#"))
             body.append(f"<h{level}>{_inline(stripped[level:].strip())}</h{level}>")
-        elif stripped.startswith("- "):
-            body.append(f"<p>&bull; {_inline(stripped[2:])}</p>")
+        elif line.startswith("- "):
+            close_table()
+            if in_item:
+                body.append("</li>")
+            if not in_list:
+                body.append("<ul>")
+            body.append(f"<li>{_inline(stripped[2:])}")
+            in_list = in_item = True
         elif stripped.startswith("!["):
-            alt, src = stripped[2:].split("](", 1)
-            body.append(f'<img alt="{html.escape(alt)}" src="{html.escape(src.rstrip(")"))}">')
-        elif stripped:
+            close_table()
+            body.append(_image(stripped))
+        else:
+            close_table()
             body.append(f"<p>{_inline(stripped.lstrip('> '))}</p>")
-    if in_table:
-        body.append("</table>")
-    style = "body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{background:#f4f4f4;padding:.5em}td,th{border:1px solid #ccc;padding:.2em .6em}table{border-collapse:collapse}"
+    close_table()
+    close_list()
     return (
-        f"<!DOCTYPE html><html lang=\"{html.escape(lang)}\"><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{style}</style></head><body>\n"
+        f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body><main>\n"
         + "\n".join(body)
-        + "\n</body></html>\n"
+        + "\n</main></body></html>\n"
     )
 
 
@@ -129,8 +230,15 @@ def _inline(text: str) -> str:
     text = html.escape(text)
     parts = text.split("**")
     text = "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
+    for plain, marked in _marks().items():
+        text = text.replace(plain, marked)
     parts = text.split("`")
-    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+    return "".join(f"<code>{_breakable(p)}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def _breakable(name: str) -> str:
+    """A long name (``test_conv2d_manual_on_...``) that may break after its underscores."""
+    return name.replace("_", "_<wbr>")
 
 
 MANIFEST = ".results-manifest.json"
@@ -167,11 +275,11 @@ def write_submission(out: Path, result: NotebookResult, show_hidden: bool = Fals
     manifest = read_manifest(out)
     manifest[f"{result.student}/{result.assignment}/results.json"] = _digest(content.encode())
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
-    page = feedback_markdown(result, show_hidden)
-    write_atomic(folder / "feedback.md", page)
+    write_atomic(folder / "feedback.md", feedback_markdown(result, show_hidden))
+    page = feedback_markdown(result, show_hidden, pictures=True)
     with i18n.language(result.lang):
         title = _("{assignment} feedback").format(assignment=result.assignment)
-    write_atomic(folder / "feedback.html", markdown_to_html(title, page, result.lang))
+        write_atomic(folder / "feedback.html", markdown_to_html(title, page, result.lang))
     return data
 
 
