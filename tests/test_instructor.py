@@ -67,6 +67,12 @@ def graded(tmp_path_factory):
     return submitted, out, proc
 
 
+def full_and_penalty() -> tuple[float, float]:
+    """The assignment's points, and frank's penalty: 2 started days x 10%, capped at 15%."""
+    full = sum(c.points for c in A.checks())
+    return full, round(0.15 * full, 6)
+
+
 def result(out, student) -> NotebookResult:
     return NotebookResult.from_json(json.loads((out / student / A.name / "results.json").read_text()))
 
@@ -141,14 +147,18 @@ def test_the_batch_records_times_and_grades_csv_uses_the_penalised_score(graded)
     assert alice.submitted_at == "2026-03-02T10:00:00+00:00" and alice.late_penalty == 0
     assert bob.seconds_late == 600 and bob.late_penalty == 0  # within the 15 minutes' grace
     assert erin.submitted_at is None and erin.late_penalty == 0
-    assert frank.seconds_late == 1.5 * 86400 and frank.score == frank.max_score == 15
-    assert frank.late_penalty == 2.25 and frank.final_score == 12.75  # 2 days x 10%, capped at 15%
-    assert "-2.25 points for lateness" in frank.summary()
+    full, penalty = full_and_penalty()
+    assert frank.seconds_late == 1.5 * 86400 and frank.score == frank.max_score == full
+    assert frank.late_penalty == penalty and frank.final_score == full - penalty
+    assert f"-{penalty:g} points for lateness" in frank.summary()
     assert "Late: submitted 1.50 days after the due date" in (out / "frank" / A.name / "feedback.md").read_text()
     rows = list(csv.DictReader((out / "grades.csv").read_text().splitlines()))
     by_student = {r["student"]: r for r in rows}
-    assert by_student["frank"][A.name] == "12.75" and by_student["frank"][f"{A.name}:late_penalty"] == "2.25"
-    assert by_student["frank"]["total"] == "12.75" and by_student["alice"][A.name] == "15"
+    assert (
+        by_student["frank"][A.name] == f"{full - penalty:g}"
+        and by_student["frank"][f"{A.name}:late_penalty"] == f"{penalty:g}"
+    )
+    assert by_student["frank"]["total"] == f"{full - penalty:g}" and by_student["alice"][A.name] == f"{full:g}"
     assert "after late penalties" in (out / "summary.md").read_text()
 
 
@@ -171,10 +181,11 @@ def test_canvas_export_has_canvas_columns_points_possible_and_penalised_scores(g
     proc = cli("export", str(out), "--to", "canvas", "--roster", str(roster), "--out", str(target))
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.reader(target.read_text().splitlines()))
+    full, penalty = full_and_penalty()
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", A.name]
-    assert rows[1] == ["Points Possible", "", "", "", "", "15"]
-    assert rows[2] == ["Kim, Alice", "101", "S1", "akim", "A", "15"]
-    assert rows[5] == ["Choi, Frank", "104", "S4", "fchoi", "B", "12.75"]
+    assert rows[1] == ["Points Possible", "", "", "", "", f"{full:g}"]
+    assert rows[2] == ["Kim, Alice", "101", "S1", "akim", "A", f"{full:g}"]
+    assert rows[5] == ["Choi, Frank", "104", "S4", "fchoi", "B", f"{full - penalty:g}"]
     assert rows[6] == ["Han, Zoe", "105", "S5", "zhan", "B", ""]
     assert "not in the roster (not exported): gina" in proc.stderr
     assert f"in the roster but not graded (empty cell): zoe/{A.name}" in proc.stderr
@@ -187,7 +198,8 @@ def test_moodle_export_has_an_identifier_column_and_one_per_assignment(graded, t
     proc = cli("export", str(out), "--to", "moodle", "--roster", str(roster), "--out", str(target))
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.reader(target.read_text().splitlines()))
-    assert rows[0] == ["Email address", A.name] and rows[4] == ["frank@example.edu", "12.75"]
+    full, penalty = full_and_penalty()
+    assert rows[0] == ["Email address", A.name] and rows[4] == ["frank@example.edu", f"{full - penalty:g}"]
     assert "gina" in proc.stderr and "zoe" in proc.stderr
     roster.write_text("name,email\nAlice,a@example.edu\n")
     proc = cli("export", str(out), "--to", "moodle", "--roster", str(roster), "--out", str(target))
@@ -227,9 +239,17 @@ def test_the_class_report_has_figures_per_assignment_check_and_misconception(gra
     summary = (out / "summary.md").read_text()
     for png in (f"distribution-{A.name}.png", "heatmap.png", "histogram.png"):
         assert (out / png).read_bytes().startswith(b"\x89PNG") and f"({png})" in summary
-    assert f"| {A.name} | 5 | 13.35 (89%) | 15 (100%) | 15 | 15 |" in summary  # bob 9, frank 12.75 after penalty
-    assert "| **maximum** | 15 | 15 |" in summary and "| frank | 12.75 (late -2.25) | 12.75 |" in summary
-    assert f"### {A.name}, per function (raw points)" in summary and "| **maximum** | 6 | 3 | 6 |" in summary
+    full, penalty = full_and_penalty()
+    # alice, erin and gina have full marks, bob loses his mistake's points, frank his lateness
+    mean = (3 * full + result(out, "bob").score + full - penalty) / 5
+    assert f"| {A.name} | 5 | {mean:g} ({100 * mean / full:.0f}%) | {full:g} (100%) | {full:g} | {full:g} |" in summary
+    frank = f"{full - penalty:g}"
+    assert (
+        f"| **maximum** | {full:g} | {full:g} |" in summary
+        and f"| frank | {frank} (late -{penalty:g}) | {frank} |" in summary
+    )
+    maxima = " | ".join(f"{A.points(f):g}" for f in A.functions)
+    assert f"### {A.name}, per function (raw points)" in summary and f"| **maximum** | {maxima} |" in summary
     assert "(hidden) | `conv2d_manual` |" in summary and "discrimination" in summary
     assert f"| `flipped-kernel` | {A.name} | `conv2d_manual` | bob |" in summary
     html = (out / "summary.html").read_text()
