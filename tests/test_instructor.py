@@ -171,12 +171,13 @@ def test_resume_puts_kept_results_under_the_new_policy(graded, tmp_path):
     policy.write_text(POLICY.replace(DUE, "2026-03-03 14:59:00 UTC"))  # one day later than before
     proc = cli("grade", str(submitted), "--out", str(kept), "--resume", "--late-policy", str(policy))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert result(out, "frank").late_penalty == 2.25
+    assert result(out, "frank").late_penalty == PENALTY
     frank = result(kept, "frank")
-    assert frank.seconds_late == 0.5 * 86400 and frank.late_penalty == 1.5  # 1 started day x 10%
-    assert "0.50 days after the due date (2026-03-04T02:59:00+00:00); -1.5 points" in (kept / "frank" / A.name / "feedback.md").read_text()
+    one_day = round(0.1 * FULL, 6)  # 1 started day x 10%
+    assert frank.seconds_late == 0.5 * 86400 and frank.late_penalty == one_day
+    assert f"0.50 days after the due date (2026-03-04T02:59:00+00:00); -{one_day:g} points" in (kept / "frank" / A.name / "feedback.md").read_text()
     rows = {r["student"]: r for r in csv.DictReader((kept / "grades.csv").read_text().splitlines())}
-    assert rows["frank"][A.name] == "13.5" and rows["alice"][A.name] == "15"
+    assert rows["frank"][A.name] == f"{FULL - one_day:g}" and rows["alice"][A.name] == f"{FULL:g}"
     assert result(kept, "bob").seconds_late == 0  # his 10 minutes late are now on time
     assert '"graded": 0' in proc.stdout and '"repenalised": 2' in proc.stdout  # bob and frank
     proc = cli("grade", str(submitted), "--out", str(kept), "--resume")

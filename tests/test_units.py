@@ -89,10 +89,10 @@ def test_demo_cells_are_skipped_only_while_they_are_the_releases():
 
     spec = ASSIGNMENTS["04_cnn_models"]
     demos = notebook.demo_cells(synth.release(spec))
-    assert list(demos) == ["demo_compare_mlp_cnn"]
+    assert "demo_train_sequential_cnn" in demos and "demo_compare_mlp_cnn" in demos
     nb = synth.solved(spec)
     ran = [source for _, source in notebook.student_cells(nb, demos)]
-    assert demos["demo_compare_mlp_cnn"] not in ran and len(ran) == len(notebook.student_cells(nb)) - 1
+    assert demos["demo_compare_mlp_cnn"] not in ran and len(ran) == len(notebook.student_cells(nb)) - len(demos)
     for cell in nb["cells"]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "demo_compare_mlp_cnn":
             cell["source"] = "import os\nos._exit(1)"  # edited: no longer the release's demo, so it runs

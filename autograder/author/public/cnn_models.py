@@ -209,14 +209,14 @@ def _model_public_checks(function: str, kind_text: str) -> list[Check]:
         ),
         layers_check(
             function,
-            f"test_{function}_has_the_seed_layers_in_order",
+            f"test_{function}_has_the_lecture_layers_in_order",
             f"{who} runs Conv2D(32, 5), MaxPooling2D(2), Conv2D(64, 5), MaxPooling2D(2), Flatten, Dense(64), "
-            "Dense(10) with the seed's parameter counts (832, 0, 51264, 0, 0, 65600, 650) and output shapes.",
+            "Dense(10) with the lecture's parameter counts (832, 0, 51264, 0, 0, 65600, 650) and output shapes.",
         ),
         total_params_check(
             function,
             f"test_{function}_has_118346_parameters",
-            f"{who} has 118,346 parameters in total, as in the seed's model.summary().",
+            f"{who} has 118,346 parameters in total, as Keras's count_params() counts them.",
         ),
         layers_check(
             function,
@@ -347,16 +347,16 @@ def comparison_check(name, description, seed, hidden=False, readonly=False, shif
 def public_checks() -> list[Check]:
     checks = [
         params_check(
-            "test_count_conv_params_of_the_seed_first_layer",
-            "count_conv_params(5, 1, 32) is 832: 5*5*1*32 weights + 32 biases (seed 003's first Conv2D).",
+            "test_count_conv_params_of_the_lecture_first_layer",
+            "count_conv_params(5, 1, 32) is 832: 5*5*1*32 weights + 32 biases (the first Conv2D of the lecture's MNIST network).",
             5,
             1,
             32,
             mistakes={"missing-bias": PARAM_MISTAKES["missing-bias"]},
         ),
         params_check(
-            "test_count_conv_params_of_the_seed_second_layer",
-            "count_conv_params(5, 32, 64) is 51264: 5*5*32*64 + 64 (seed 003's second Conv2D).",
+            "test_count_conv_params_of_the_lecture_second_layer",
+            "count_conv_params(5, 32, 64) is 51264: 5*5*32*64 + 64 (the second Conv2D of the lecture's MNIST network).",
             5,
             32,
             64,
@@ -371,7 +371,7 @@ def public_checks() -> list[Check]:
             mistakes={},
         ),
         cascade_check(
-            "test_cascade_output_shapes_of_the_seed_example",
+            "test_cascade_output_shapes_of_the_lecture_example",
             "(32, 28, 28, 3) through Conv2D 10, 20, 30 filters of 3x3 gives (32, 26, 26, 10), (32, 24, 24, 20), "
             "(32, 22, 22, 30).",
             (32, 28, 28, 3),

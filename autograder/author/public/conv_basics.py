@@ -72,9 +72,9 @@ def public_checks() -> list[Check]:
     rng = np.random.default_rng(20240501)
     rgb = rng.uniform(-1, 1, size=(6, 5, 3))
     rgb_kernel = rng.uniform(-1, 1, size=(3, 2, 3))
-    return [
+    checks = [
         shape_check(
-            "test_conv_output_shape_of_the_seed_example",
+            "test_conv_output_shape_of_the_lecture_example",
             "conv_output_shape((1, 28, 28, 1), 1, 3) is (1, 26, 26, 1): 28 - 3 + 1 = 26.",
             (1, 28, 28, 1),
             1,
@@ -106,7 +106,7 @@ def public_checks() -> list[Check]:
             strides=(2, 3),
         ),
         weight_check(
-            "test_conv_weight_shapes_of_the_seed_example",
+            "test_conv_weight_shapes_of_the_lecture_example",
             "conv_weight_shapes(5, 10, 3) is ((3, 3, 5, 10), (10,)), as Conv2D(10, 3) built on 5 channels.",
             5,
             10,
@@ -120,7 +120,7 @@ def public_checks() -> list[Check]:
             (2, 5),
         ),
         conv_check(
-            "test_conv2d_manual_on_the_d2l_example",
+            "test_conv2d_manual_on_the_worked_example",
             "conv2d_manual(arange(9).reshape(3, 3), [[0, 1], [2, 3]]) is [[19, 25], [37, 43]].",
             np.arange(9.0).reshape(3, 3),
             np.array([[0.0, 1.0], [2.0, 3.0]]),
@@ -145,5 +145,56 @@ def public_checks() -> list[Check]:
             "the edges are -380 and +380, beyond uint8's 0..255, so compute in floating point.",
             np.tile(np.array([10, 10, 200, 200, 10], dtype=np.uint8), (4, 1)),
             np.array([[1, -1], [1, -1]]),
+        ),
+    ]
+    return checks + lecture_conv2d_tests()
+
+
+# ----------------------------------------------------------------------------------------------
+# The lecture's Conv2D tests 2, 3 and 6, which notebook 01 works through (prediction first, then
+# Keras with set_weights); its tests 4 and 5 take a batch or several filters and are in filters.py.
+
+# Test 2's 3x3 kernel and test 6's first filter, (2, 2, 3), as the lecture printed them.
+LECTURE_TEST2_KERNEL = np.array(
+    [
+        [-0.08676198, -0.1595147, -0.13450584],
+        [-0.4105929, -0.38366908, 0.07744962],
+        [-0.09255642, 0.4915564, 0.20828158],
+    ]
+)
+LECTURE_TEST3_IMAGE = np.array(
+    [[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]], dtype=np.float64
+)
+LECTURE_TEST3_KERNEL = np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]], dtype=np.float64)
+LECTURE_TEST6_FILTER = np.array(
+    [
+        [[-0.06956434, -0.30761963, 0.16699678], [0.28664726, -0.23161241, -0.14245945]],
+        [[0.02764335, 0.22414821, 0.4610079], [-0.1620284, 0.37925082, -0.30264795]],
+    ]
+)
+
+
+def lecture_conv2d_tests() -> list[Check]:
+    return [
+        conv_check(
+            "test_conv2d_manual_on_arange_25_with_a_3x3_kernel",
+            "The lecture's Conv2D test 2: arange(25) as a 5x5 image and its 3x3 kernel give a 3x3 output whose "
+            "top-left value is sum(image[:3, :3] * kernel) = 2.7396.",
+            np.arange(25.0).reshape(5, 5),
+            LECTURE_TEST2_KERNEL,
+        ),
+        conv_check(
+            "test_conv2d_manual_on_the_example_computed_by_hand",
+            "The lecture's Conv2D test 3: the 5x5 image [[3, 3, 2, 1, 0], ...] and the kernel "
+            "[[0, 1, 2], [2, 2, 0], [0, 1, 2]] give [[12, 12, 17], [10, 17, 19], [9, 6, 14]].",
+            LECTURE_TEST3_IMAGE,
+            LECTURE_TEST3_KERNEL,
+        ),
+        conv_check(
+            "test_conv2d_manual_adds_the_red_green_and_blue_sums",
+            "The lecture's Conv2D test 6: a 2x2 RGB image of ones and a (2, 2, 3) filter give one number, the sum "
+            "of all 12 weights (w_red, w_green and w_blue together): 0.3298.",
+            np.ones((2, 2, 3)),
+            LECTURE_TEST6_FILTER,
         ),
     ]

@@ -98,7 +98,7 @@ def public_checks() -> list[Check]:
     return [
         Check(
             "vertical_edge_kernel",
-            "test_vertical_edge_kernel_is_the_seed_filter",
+            "test_vertical_edge_kernel_is_the_homework_filter",
             "vertical_edge_kernel() is [[-1, 1], [-1, 1]]: right column minus left column.",
             answer("edge_detection.vertical_kernel"),
             compare=kernel_values,
@@ -113,8 +113,8 @@ def public_checks() -> list[Check]:
             mistakes={"axes-swapped": answer("edge_detection.horizontal_swapped")},
         ),
         edge_check(
-            "test_detect_edges_finds_the_seed_vertical_edge",
-            "The seed's 6x6 half-dark image with [[-1, 1], [-1, 1]] and bias 0 gives a 5x5 map with a column of 2s.",
+            "test_detect_edges_finds_the_homework_vertical_edge",
+            "The homework's 6x6 half-dark image with [[-1, 1], [-1, 1]] and bias 0 gives a 5x5 map with a column of 2s.",
             half_dark(),
             VERTICAL.copy(),
         ),

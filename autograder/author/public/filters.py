@@ -143,7 +143,7 @@ def public_checks() -> list[Check]:
     floor_kernels = rng.uniform(-1, 1, size=(3, 3, 2, 3))
     photos = rng.integers(0, 256, size=(2, 4, 5, 2), dtype=np.uint8)
     photo_kernels = np.array([[[[1, -1], [2, 0]], [[-2, 1], [0, 1]]], [[[0, 2], [-1, -1]], [[1, 0], [-1, 2]]]])
-    return [
+    checks = [
         conv_check(
             "test_multi_filter_conv_on_the_lecture_example",
             "Three 4x4 filters on one 5x5 RGB image give a (1, 2, 2, 3) output, one feature map per filter.",
@@ -214,5 +214,41 @@ def public_checks() -> list[Check]:
             "test_channels_first_keeps_the_batch_axis",
             "A float32 batch (2, 3, 5, 4) becomes (2, 4, 3, 5), still float32.",
             batch,
+        ),
+    ]
+    return checks + lecture_conv_tests()
+
+
+# ----------------------------------------------------------------------------------------------
+# The lecture's Conv2D tests 4 and 5, which notebook 02 works through (prediction first, then Keras
+# with set_weights); its tests 2, 3 and 6 take one image and one filter and are in conv_basics.py.
+
+# Test 5's four 2x2 filters, (2, 2, 1, 4), as the lecture printed them.
+LECTURE_TEST5_KERNELS = np.array(
+    [
+        [[[-0.08230966, -0.15132892, -0.12760344, -0.38952267]], [[-0.36398047, 0.07347518, -0.08780673, 0.46633136]]],
+        [[[0.19759327, -0.46042526, -0.15406173, -0.34838456]], [[0.33916563, -0.08248386, 0.11705655, -0.49948823]]],
+    ]
+)
+
+
+def lecture_conv_tests() -> list[Check]:
+    return [
+        conv_check(
+            "test_multi_filter_conv_convolves_each_image_of_a_batch",
+            "The lecture's Conv2D test 4: two 5x5 images arange(50), a 2x2 kernel of 1/4s and bias 3 give "
+            "(2, 4, 4, 1), starting with mean(0, 1, 5, 6) + 3 = 6 and mean(25, 26, 30, 31) + 3 = 31.",
+            np.arange(50.0).reshape(2, 5, 5, 1),
+            np.full((2, 2, 1, 1), 0.25),
+            np.array([3.0]),
+        ),
+        conv_check(
+            "test_multi_filter_conv_with_four_filters_and_relu",
+            "The lecture's Conv2D test 5: the 2x2 image [[0, 1], [2, 3]] through its four 2x2 filters with relu "
+            "gives [1.0487, 0, 0, 0]: one value per filter, the three negative ones cut to 0.",
+            np.arange(4.0).reshape(1, 2, 2, 1),
+            LECTURE_TEST5_KERNELS,
+            np.zeros(4),
+            activation="relu",
         ),
     ]

@@ -71,7 +71,7 @@ def public_checks() -> list[Check]:
     return [
         pool_check(
             mp,
-            "test_maxpool_manual_on_the_seed_4x4_example",
+            "test_maxpool_manual_on_the_lecture_4x4_example",
             "maxpool_manual(arange(16).reshape(1, 4, 4, 1)) is [[5, 7], [13, 15]]: the max of each 2x2 block.",
             np.arange(16).reshape(1, 4, 4, 1),
         ),
@@ -143,7 +143,7 @@ def public_checks() -> list[Check]:
         ),
         pool_check(
             ap,
-            "test_avgpool_manual_on_the_seed_4x4_example",
+            "test_avgpool_manual_on_the_lecture_4x4_example",
             "avgpool_manual(arange(16).reshape(1, 4, 4, 1)) is [[2.5, 4.5], [10.5, 12.5]].",
             np.arange(16).reshape(1, 4, 4, 1),
         ),
