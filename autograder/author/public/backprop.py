@@ -51,14 +51,13 @@ def im2col_check(name, description, images, kernel_size, hidden=False, readonly=
 
 def _conv_mistakes(part, dout, kernels) -> dict:
     """The simulated mistakes that can show on this part and input."""
-    n, h_out, w_out, _ = np.shape(dout)
     kernels = np.asarray(kernels)
     sims = {}
     if part == "dx" and not np.array_equal(kernels, kernels[::-1, ::-1]):
         sims["dx-kernel-not-flipped"] = "kernel_not_flipped"
     if part == "dx" and kernels.shape[0] * kernels.shape[1] > 1:
         sims["gradient-overwritten"] = "windows_overwrite"
-    if n > 1:
+    if np.shape(dout)[0] > 1:
         sims["first-item-only"] = "first_item_only"
     if part != "dx":
         sims["mean-instead-of-sum"] = "mean_over_positions"
