@@ -6,7 +6,8 @@
 - bob made one known mistake per assignment (from tests/mistakes/);
 - carol handed in the untouched stubs;
 - dave's submissions are broken: invalid JSON, a cell that kills the kernel,
-  a syntax error, a function that never returns, a missing notebook.
+  a syntax error, a function that never returns, a missing notebook, a deleted
+  imports cell (every answer then fails on ``np``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ BOB_MISTAKES = {
     "03_pooling": "maxpool_manual__same-padding-zeros",
     "04_cnn_models": "count_conv_params__missing-bias",
     "05_edge_detection": "detect_edges__integer-overflow",
+    "06_backprop": "maxpool_backward_manual__pool-gradient-spread",
 }
 
 
@@ -53,6 +55,11 @@ def dave(assignment, path: Path) -> None:
     elif name == "04_cnn_models":
         first = assignment.functions[0]
         synth.write(synth.solved(assignment, {first: f"def {first}(:\n    pass"}), path)
+    elif name == "06_backprop":  # the imports cell deleted: the answers are there, np is not
+        nb = synth.solved(assignment)
+        first_code = next(i for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "code")
+        del nb["cells"][first_code]
+        synth.write(nb, path)
     else:
         first = assignment.functions[0]
         loop = f"def {first}(*args, **kwargs):\n    while True:\n        pass"

@@ -206,7 +206,9 @@ def test_the_leak_search_finds_answer_code_planted_in_a_shipped_module(copy, tmp
         assert hits, f"{name} planted in {module} was not found; found: {[str(x) for x in found]}"
 
 
-@pytest.mark.parametrize("assignment", ["01_conv_basics", "05_edge_detection"])  # 05: frozen learn_kernel targets
+@pytest.mark.parametrize(
+    "assignment", ["01_conv_basics", "05_edge_detection", "06_backprop"]
+)  # 05: frozen learn_kernel targets; 06: answers that are tuples of arrays
 def test_the_student_copy_self_checks_with_public_checks_only(copy, assignment):
     notebook = ALICE.parent.parent / assignment / ASSIGNMENTS[assignment].notebook
     env = _without_pythonpath()
@@ -276,23 +278,24 @@ def _hidden_inputs_digest(assignment: str, secret: str) -> str:
     return proc.stdout.strip()
 
 
-@pytest.mark.parametrize("assignment", ["01_conv_basics"])
+@pytest.mark.parametrize("assignment", ["01_conv_basics", "06_backprop"])
 def test_the_gradescope_bundle_grades_a_submission_with_the_course_secret(tmp_path, assignment, monkeypatch):
     secret = "a private secret for this term"
     monkeypatch.setenv("AUTOGRADER_SECRET", secret)
     bundle = gradescope.bundle(assignment, tmp_path / "bundle.zip")
     root = tmp_path / "autograder"
+    alice = ALICE.parent.parent / assignment / ASSIGNMENTS[assignment].notebook
     with zipfile.ZipFile(bundle) as z:
         names = z.namelist()
         assert {"setup.sh", "run_autograder", "pyproject.toml", gradescope.SECRET_FILE} <= set(names)
-        assert "autograder/author/hidden/conv_basics.py" in names
+        assert f"autograder/author/hidden/{ASSIGNMENTS[assignment].module}.py" in names
         assert (z.getinfo("run_autograder").external_attr >> 16) & 0o111
         assert (z.getinfo(gradescope.SECRET_FILE).external_attr >> 16) & 0o077 == 0
         assert z.read(gradescope.SECRET_FILE).decode() == secret
         z.extractall(root / "source")
     (root / "run_autograder").write_text((root / "source" / "run_autograder").read_text())
     (root / "submission").mkdir()
-    shutil.copy(ALICE, root / "submission" / ALICE.name)
+    shutil.copy(alice, root / "submission" / alice.name)
     (root / "submission_metadata.json").write_text(json.dumps({"users": [{"email": "alice@example.org"}]}))
     # The run must take the secret from the bundle, not from its environment.
     env = {

@@ -130,3 +130,6 @@ def test_broken_submissions_get_results_with_reasons(batch):
     assert "not valid notebook JSON" in dave["01_conv_basics"]["output"]
     if "02_filters" in dave:
         assert "No notebook was submitted" in dave["02_filters"]["output"]
+    if "06_backprop" in dave:  # the imports cell deleted: every answer fails on np, and says so
+        assert dave["06_backprop"]["score"] == 0
+        assert all("name 'np' is not defined" in t["output"] for t in dave["06_backprop"]["tests"])

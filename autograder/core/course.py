@@ -83,6 +83,12 @@ ASSIGNMENTS: dict[str, Assignment] = {
             "edge_detection",
             ("vertical_edge_kernel", "horizontal_edge_kernel", "detect_edges", "sobel_magnitude", "learn_kernel"),
         ),
+        Assignment(
+            "06_backprop",
+            "backprop.ipynb",
+            "backprop",
+            ("im2col", "conv2d_backward_manual", "maxpool_backward_manual"),
+        ),
     ]
 }
 

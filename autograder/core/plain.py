@@ -141,7 +141,8 @@ def _numeric(value: Any) -> bool:
 
 
 def describe(value: Any, limit: int = 6) -> str:
-    """A short human description: shape, dtype and a few values of an array; numbers
+    """A short human description: shape, dtype and a few values of an array; a few
+    arrays (e.g. the (dx, dw, db) of a backward pass) by their shapes and dtypes; numbers
     and lists of numbers as they are; anything else (strings, dicts, ...) by type and
     size only, so an answer never echoes text the student's code found."""
     if isinstance(value, np.ndarray):
@@ -151,6 +152,9 @@ def describe(value: Any, limit: int = 6) -> str:
         return _("array of shape {shape}, dtype {dtype}, values [{values}]").format(
             shape=value.shape, dtype=value.dtype, values=values + more
         )
+    if isinstance(value, (list, tuple)) and 0 < len(value) <= limit and all(isinstance(v, np.ndarray) for v in value):
+        arrays = ", ".join(f"{v.shape} {v.dtype}" for v in value)
+        return _("a {kind} of {n} arrays: {arrays}").format(kind=type(value).__name__, n=len(value), arrays=arrays)
     if _numeric(value):
         text = repr(value)
         return text if len(text) <= 120 else text[:117] + "..."

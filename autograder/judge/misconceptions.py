@@ -122,6 +122,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "so values of different positions got mixed.",
         "Reorder axes with np.transpose (or np.moveaxis); use reshape only to split or merge axes in place.",
     ),
+    # 06_backprop: mistakes of the backward pass.
+    "dx-kernel-not-flipped": (
+        "dx is a full correlation of dout with the kernel as it is, but the backward pass needs the kernel flipped.",
+        "Pixel (p, q) met kernel entry (p - i, q - j) in window (i, j): pad dout by (kh - 1, kw - 1) and "
+        "cross-correlate it with kernel[::-1, ::-1], or add dout[:, i, j] times the kernel into each window of dx.",
+    ),
+    "gradient-overwritten": (
+        "Where windows overlap, a window's gradient overwrites what the earlier windows gave the same cells.",
+        "Accumulate with +=: a cell that lies in several windows gets the sum of their gradients.",
+    ),
+    "batch-not-summed": (
+        "The weight gradient keeps a batch axis: one gradient per batch item instead of their sum.",
+        "The same weights serve every batch item and position: sum their contributions, e.g. db = dout.sum(axis=(0, 1, 2)).",
+    ),
+    "pool-gradient-spread": (
+        "The gradient is spread over the whole pooling window instead of going to its maximum.",
+        "Only the maximum reaches the output: build the mask window == window.max() and give dout to that cell only.",
+    ),
+    "upstream-gradient-ignored": (
+        "The upstream gradient dout is not used: the local gradient (1 at each maximum) is returned as it is.",
+        "Chain rule: multiply each local gradient by the dout of its output, mask * dout[n, i, j, c].",
+    ),
 }
 
 WORDING: dict[str, dict[str, tuple[str, str]]] = {
@@ -322,6 +344,28 @@ APPLICABLE: dict[str, tuple[str, ...]] = {
     "detect_edges": ("flipped-kernel", "missing-bias", "off-by-one-size", "integer-overflow"),
     "sobel_magnitude": ("mean-instead-of-sum", "off-by-one-size", "integer-overflow"),
     "learn_kernel": ("flipped-kernel", "axes-swapped"),
+    "im2col": ("off-by-one-size", "axes-swapped", "first-item-only", "forbidden-library-call"),
+    "conv2d_backward_manual": (
+        "dx-kernel-not-flipped",
+        "gradient-overwritten",
+        "batch-not-summed",
+        "mean-instead-of-sum",
+        "first-item-only",
+        "input-mutated",
+        "forbidden-library-call",
+    ),
+    "maxpool_backward_manual": (
+        "pool-gradient-spread",
+        "avg-instead-of-max",
+        "upstream-gradient-ignored",
+        "gradient-overwritten",
+        "pool-over-channels",
+        "pool-stride-one",
+        "stride-ignored",
+        "first-item-only",
+        "integer-overflow",
+        "forbidden-library-call",
+    ),
 }
 """Function -> the misconception ids that can occur in it (``grader-code-called`` can
 occur in every function and is not repeated here; see ``applicable``). Left out on

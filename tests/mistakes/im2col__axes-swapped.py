@@ -1,0 +1,11 @@
+import numpy as np
+
+
+def im2col(images, kernel_size):
+    # Columns in CS231n's channels-first order (c, u, v): not the order of kernel.reshape(-1, F).
+    images = np.asarray(images, dtype=np.float64)
+    kh, kw = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else kernel_size
+    n, h, w, c = images.shape
+    h_out, w_out = h - kh + 1, w - kw + 1
+    slabs = [images[:, u : u + h_out, v : v + w_out, :] for u in range(kh) for v in range(kw)]
+    return np.stack(slabs, axis=4).reshape(n, h_out, w_out, kh * kw * c)
