@@ -156,8 +156,7 @@ class Grader:
         try:
             nb = notebook.load(path)
         except notebook.NotebookError as err:
-            results = all_failed(self.checks(assignment), f"The notebook could not be read: {err}")
-            return NotebookResult(student, assignment.name, results, 0.0, (str(err),))
+            return self.unreadable(student, assignment, str(err))
         return self.grade_notebook(nb, student, assignment)
 
     def grade_text(self, text: str, student: str, assignment: course.Assignment) -> NotebookResult:
@@ -165,9 +164,13 @@ class Grader:
         try:
             nb = notebook.parse(text, assignment.notebook)
         except notebook.NotebookError as err:
-            results = all_failed(self.checks(assignment), f"The notebook could not be read: {err}")
-            return NotebookResult(student, assignment.name, results, 0.0, (str(err),))
+            return self.unreadable(student, assignment, str(err))
         return self.grade_notebook(nb, student, assignment)
+
+    def unreadable(self, student: str, assignment: course.Assignment, reason: str) -> NotebookResult:
+        """The result of a file that is not a readable notebook: every check failed, saying why."""
+        results = all_failed(self.checks(assignment), f"The notebook could not be read: {reason}")
+        return NotebookResult(student, assignment.name, results, 0.0, (reason,))
 
     def grade_notebook(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
         """Grade a notebook (as a dict). Never raises for a bad submission; a failure
