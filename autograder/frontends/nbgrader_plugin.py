@@ -114,6 +114,10 @@ class OverwriteCellsWithHiddenTests(OverwriteCells):
     source back before nbgrader checks it; any other change is reported as before.
     """
 
+    def preprocess(self, nb, resources):
+        self._clear = ClearHiddenTests(parent=self)
+        return super().preprocess(nb, resources)
+
     def preprocess_cell(self, cell, resources, cell_index):
         grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id")
         if grade_id and utils.is_locked(cell):
@@ -124,7 +128,7 @@ class OverwriteCellsWithHiddenTests(OverwriteCells):
             if source is not None and source.locked and cell.source != source.source:
                 released = copy.deepcopy(cell)
                 released.source = source.source
-                ClearHiddenTests(parent=self).preprocess_cell(released, resources, cell_index)
+                self._clear.preprocess_cell(released, resources, cell_index)
                 if released.source == cell.source:
                     cell.source = source.source
         return super().preprocess_cell(cell, resources, cell_index)
