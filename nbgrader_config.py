@@ -2,6 +2,9 @@
 
 import os
 import sys
+import warnings
+
+from sqlalchemy.exc import SAWarning
 
 _here = os.path.dirname(os.path.abspath(__file__))
 if _here not in sys.path:
@@ -11,6 +14,14 @@ if _here not in sys.path:
 # The kernels nbgrader starts inherit this environment.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("PYTHONPATH", _here)
+
+# nbgrader's Gradebook.add_submission links a new student's submission to its
+# student, assignment and notebooks before adding it to the session; SQLAlchemy 2 no
+# longer follows such back-references into the session and warns three times per
+# new student, although nbgrader then adds the submission itself and nothing is lost.
+warnings.filterwarnings(
+    "ignore", r"Object of type <Submitted\w+> not in session, add operation along '\w+\.submissions'", SAWarning
+)
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -25,18 +36,27 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_here, "gradebook.db")
 c.OverwriteCells.add_missing_cells = True
 # nbgrader's DeduplicateIds leaves empty metadata on a copy-pasted cell, on which
 # add_missing_cells fails and the submission goes ungraded; the course's version
-# drops the extra copy of a test cell instead.
+# drops the extra copy of a test cell instead. nbgrader's OverwriteCells compares
+# each test cell with the gradebook's copy, hidden tests included, and so warns that
+# the checksum "has changed" on every honest test cell with hidden tests; the
+# course's version compares it with the release's and warns only on a real change.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "autograder.frontends.nbgrader_plugin.DeduplicateGradeIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
+    "autograder.frontends.nbgrader_plugin.OverwriteCellsWithHiddenTests",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# A submitted file that is not a readable notebook scores 0 with a one-line warning
+# (as in the batch grader), instead of a traceback and exit status 1 after the class.
+c.Autograde.exporter_class = "autograder.frontends.nbgrader_plugin.SubmissionExporter"
 
 # Autograde runs the notebook in the course's sandbox instead of the student's own
 # kernel (where the checks could be patched and a dead kernel fails the whole
-# submission); the test cells' outputs then carry the sandbox's points. To run the
+# submission); the test cells' outputs then carry the sandbox's points. The first
+# autograde command starts one background grader for the class (every assignment
+# in the gradebook with submissions), whose results the later commands take
+# (c.SandboxAutograde.ahead_of_commands = False: only the command's own). To run the
 # notebook in a kernel as stock nbgrader does, put "nbgrader.preprocessors.Execute"
 # back in place of SandboxAutograde. Hidden checks show their names and marks only
 # until grades are published: then set c.SandboxAutograde.show_hidden = True and

@@ -7,54 +7,60 @@ the place of nbgrader's ``Execute`` in ``Autograde.autograde_preprocessors``: it
 grades the (sanitized) notebook in the sandbox, writes each student cell's output
 and error, and writes each test cell's feedback and points as its output, so the
 scores nbgrader saves are the trusted ones, identical to the batch grader's. The
-assignment's submissions are graded ahead, in parallel (``SandboxAutograde.workers``,
-see ``autograder.nbgrader_ahead``); nbgrader's own pass then takes each result,
-proved to come from the notebook it handed over.
-Before grades are published (``SandboxAutograde.show_hidden``) a hidden check's
-output shows its name and mark only, as every front end does.
+class's submissions are graded ahead, in parallel, by one background grader that
+the first command starts and later commands reuse (``SandboxAutograde.workers``,
+``SandboxAutograde.ahead_of_commands``; see ``autograder.frontends.nbgrader_ahead``);
+nbgrader's own pass then takes each result, proved to come from the notebook it
+handed over. Before grades are published (``SandboxAutograde.show_hidden``) a hidden
+check's output shows its name and mark only, as every front end does.
 
-``DeduplicateGradeIds`` takes the place of nbgrader's ``DeduplicateIds`` in
-``Autograde.sanitize_preprocessors``: a submission with a copy-pasted test cell
-(a duplicate grade_id) is graded instead of failing.
+The rest of the course's nbgrader pipeline (``nbgrader_config.py``):
+
+- ``DeduplicateGradeIds`` takes the place of nbgrader's ``DeduplicateIds`` in
+  ``Autograde.sanitize_preprocessors``: a submission with a copy-pasted test cell
+  (a duplicate grade_id) is graded instead of failing.
+- ``OverwriteCellsWithHiddenTests`` takes the place of nbgrader's ``OverwriteCells``:
+  an honest test cell with hidden tests no longer reads as tampered.
+- ``SubmissionExporter`` is ``Autograde.exporter_class``: a file that is not a
+  readable notebook scores 0 with a one-line warning, and the class is graded.
 """
 
 from __future__ import annotations
 
 import atexit
+import copy
+import glob
 import os
+from pathlib import Path
 
+import nbformat
+from nbconvert.exporters import NotebookExporter
 from nbformat.v4 import new_output
 from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, CaselessStrEnum, Float, Integer
 
 from ..core.course import ASSIGNMENTS, Assignment
 from ..core.results import totals
+from ..execute import notebook
 from ..execute.sandbox import ISOLATION_MODES, Limits
 from ..judge.engine import Grader
 from ..report.report_text import format_function_report
-from .nbgrader_ahead import GradingAhead
+from .nbgrader_ahead import GradingAhead, Job, Plan, grader_key, store_for
 
 _graders: dict[tuple[Limits, str], Grader] = {}
 _ahead: dict[tuple[Limits, str, str], GradingAhead] = {}
 
 
 def shared_grader(limits: Limits, isolation: str = "namespaces") -> Grader:
-    """One Grader per nbgrader process: the fork servers and references are reused."""
+    """One Grader per nbgrader process, for what was not graded ahead: its fork servers
+    start on its first notebook, and are reused."""
     if (limits, isolation) not in _graders:
         _graders[limits, isolation] = grader = Grader(limits, isolation=isolation)
         atexit.register(grader.close)
     return _graders[limits, isolation]
-
-
-def grading_ahead(grader: Grader, assignment: Assignment, pattern: str, workers: int) -> GradingAhead:
-    """The assignment's submissions, graded ahead on ``workers`` (once per process)."""
-    key = (grader.limits, grader.isolation, assignment.name)
-    if key not in _ahead:
-        _ahead[key] = ahead = GradingAhead(grader, assignment, pattern, workers)
-        atexit.register(ahead.close)
-    return _ahead[key]
 
 
 def _capped(text: str, limit: int) -> str:
@@ -94,6 +100,76 @@ class DeduplicateGradeIds(NbGraderPreprocessor):
         return nb, resources
 
 
+class OverwriteCellsWithHiddenTests(OverwriteCells):
+    """nbgrader's ``OverwriteCells``, without the false alarm on every honest test cell
+    that has hidden tests.
+
+    ``nbgrader generate_assignment`` saves each test cell to the gradebook, checksum
+    included, before ``ClearHiddenTests`` removes its hidden tests, and writes the
+    release's checksum after; so nbgrader compares every honest submission's test cell
+    (the release's, without them) with the gradebook's (with them) and warns
+    "Attribute 'checksum' ... has changed!" on each (jupyter/nbgrader#1961). Here a
+    locked cell whose source is exactly the release's (the gradebook's source with its
+    hidden tests cleared as ``generate_assignment`` clears them) gets the gradebook's
+    source back before nbgrader checks it; any other change is reported as before.
+    """
+
+    def preprocess(self, nb, resources):
+        self._clear = ClearHiddenTests(parent=self)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+        if grade_id and utils.is_locked(cell):
+            try:
+                source = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
+            except MissingEntry:
+                source = None
+            if source is not None and source.locked and cell.source != source.source:
+                released = copy.deepcopy(cell)
+                released.source = source.source
+                self._clear.preprocess_cell(released, resources, cell_index)
+                if released.source == cell.source:
+                    cell.source = source.source
+        return super().preprocess_cell(cell, resources, cell_index)
+
+
+class SubmissionExporter(NotebookExporter):
+    """``Autograde.exporter_class``: a submitted file that is not a readable notebook
+    is the student's failure, not the grader's.
+
+    nbgrader stops at such a file with a traceback and exits 1 after the class. Here
+    it is reported in one warning line and graded as the batch grader grades it:
+    every check failed with the reason, 0 points. What nbgrader sanitizes and saves
+    in its place is the release with each answer cell saying why.
+    """
+
+    def from_file(self, file_stream, resources=None, **kw):
+        name = os.path.basename(getattr(file_stream, "name", "") or "notebook.ipynb")
+        try:
+            text = file_stream.read()
+            notebook.parse(text, name)  # the batch grader's reasons
+            nb = nbformat.reads(text, as_version=4)
+        except Exception as err:  # whatever the file holds
+            reason = str(err) if isinstance(err, notebook.NotebookError) else f"cannot read notebook {name}: {err}"
+            info = (resources or {}).get("nbgrader", {})
+            self.log.warning("%s/%s: %s; graded 0", info.get("student"), info.get("assignment"), reason)
+            nb = self._stand_in(info.get("assignment", ""), info.get("notebook", ""), reason)
+        return self.from_notebook_node(nb, resources, **kw)
+
+    def _stand_in(self, assignment: str, name: str, reason: str):
+        course = CourseDirectory(config=self.config)
+        release = Path(course.format_path(course.release_directory, ".", assignment)) / f"{name}.ipynb"
+        if not release.exists() and assignment in ASSIGNMENTS:
+            release = ASSIGNMENTS[assignment].release_path()
+        nb = nbformat.read(release, as_version=4)
+        for cell in nb.cells:
+            if utils.is_solution(cell):
+                cell.source = f"# The submitted notebook could not be read: {reason}"
+        nb.metadata["autograder"] = {"unreadable": reason}
+        return nb
+
+
 class SandboxAutograde(NbGraderPreprocessor):
     """Execute and grade the notebook in the sandbox; outputs carry the verdict."""
 
@@ -116,22 +192,30 @@ class SandboxAutograde(NbGraderPreprocessor):
     workers = Integer(
         0, help="Submissions graded at once, ahead of nbgrader's own pass over them; 0: one per core."
     ).tag(config=True)
+    ahead_of_commands = Bool(
+        True,
+        help="The first autograde command's background grader also grades the submissions of every other "
+        "assignment in the gradebook, for the later commands to take; False: only this command's.",
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
         assignment = ASSIGNMENTS.get(info.get("assignment", ""))
         if assignment is None:
             raise RuntimeError(f"SandboxAutograde: {info.get('assignment')!r} is not an assignment of this course")
+        student = info.get("student", "")
         workers = self.workers or os.cpu_count() or 1
         threads = max(1, (os.cpu_count() or 1) // workers)  # submissions run side by side
         limits = Limits(self.cell_seconds, self.submission_seconds, self.memory_bytes, self.output_bytes, threads)
         grader = shared_grader(limits, self.isolation)
-        course = CourseDirectory(config=self.config)
-        pattern = course.format_path(course.submitted_directory, "*", assignment.name)
-        ahead = grading_ahead(grader, assignment, pattern, workers)
-        hits = ahead.hits
-        result = ahead.result(nb, info.get("student", ""))
-        how = "graded ahead" if ahead.hits > hits else "graded now (the notebook differs from the one graded ahead)"
+        unreadable = (nb.metadata.get("autograder") or {}).get("unreadable")
+        if unreadable:  # see SubmissionExporter
+            result, how = grader.unreadable(student, assignment, unreadable), "the notebook could not be read"
+        else:
+            ahead = self._grading_ahead(assignment, student, limits, workers)
+            result, how = ahead.take(nb, student, assignment, grader.demos(assignment)), "graded ahead"
+            if result is None:
+                result, how = grader.grade_notebook(nb, student, assignment), "graded now (not graded ahead as it is)"
         if result.grader_error:
             raise RuntimeError(f"sandbox grading failed (grader error, not the student's): {result.grader_error}")
         by_function = {f: [c for c in result.checks if c.function == f] for f in assignment.functions}
@@ -168,3 +252,41 @@ class SandboxAutograde(NbGraderPreprocessor):
             how,
         )
         return nb, resources
+
+    def _grading_ahead(self, assignment: Assignment, student: str, limits: Limits, workers: int) -> GradingAhead:
+        """The class's results graded ahead (the background grader started, or joined,
+        on this process's first notebook)."""
+        key = (limits, self.isolation, assignment.name)
+        if key not in _ahead:
+            course = CourseDirectory(config=self.config)
+            jobs = self._jobs(course, assignment, student)
+            plan = Plan(grader_key(limits, self.isolation), limits, self.isolation, workers, jobs)
+            _ahead[key], pid = GradingAhead.start(store_for(course.root), plan)
+            if pid:
+                self.log.info(
+                    "SandboxAutograde: grading %d submissions of %d assignments ahead in the background (pid %d)",
+                    len(jobs),
+                    len({j.assignment for j in jobs}),
+                    pid,
+                )
+        return _ahead[key]
+
+    def _jobs(self, course: CourseDirectory, assignment: Assignment, student: str) -> tuple[Job, ...]:
+        """This command's submissions (in nbgrader's order), then, with ``ahead_of_commands``,
+        those of the course's other assignments in the gradebook, as nbgrader would
+        take them with the same options: without ``--force``, the ones not yet autograded."""
+        force = bool(self.config.BaseConverter.get("force") or self.config.Autograde.get("force"))
+        names = [assignment.name]
+        if self.ahead_of_commands:
+            with Gradebook(course.db_url, course.course_id) as gb:
+                known = {a.name for a in gb.assignments}
+            names += [name for name in ASSIGNMENTS if name != assignment.name and name in known]
+        excluded = set(filter(None, course.student_id_exclude.split(",")))
+        jobs = []
+        for name in names:
+            for folder in sorted(glob.glob(course.format_path(course.submitted_directory, course.student_id, name))):
+                who = Path(folder).parent.name
+                done = os.path.exists(course.format_path(course.autograded_directory, who, name))
+                if who not in excluded and (force or not done or (name, who) == (assignment.name, student)):
+                    jobs.append(Job(name, who, str(Path(folder) / ASSIGNMENTS[name].notebook)))
+        return tuple(jobs)

@@ -163,24 +163,26 @@ class Grader:
         try:
             nb = notebook.load(path)
         except notebook.NotebookError as err:
-            return self._unreadable(student, assignment, err)
+            return self.unreadable(student, assignment, str(err))
         return self.grade_notebook(nb, student, assignment)
-
-    def _unreadable(self, student: str, assignment: course.Assignment, err: Exception) -> NotebookResult:
-        with i18n.language(i18n.choose(self.lang)) as lang:
-            error = scoring.reword(str(err))
-            results = all_failed(
-                self.checks(assignment), _("The notebook could not be read: {error}").format(error=error)
-            )
-            return NotebookResult(student, assignment.name, results, 0.0, (error,), lang=lang)
 
     def grade_text(self, text: str, student: str, assignment: course.Assignment) -> NotebookResult:
         """Grade a notebook given as its JSON text (see ``grade_notebook``)."""
         try:
             nb = notebook.parse(text, assignment.notebook)
         except notebook.NotebookError as err:
-            return self._unreadable(student, assignment, err)
+            return self.unreadable(student, assignment, str(err))
         return self.grade_notebook(nb, student, assignment)
+
+    def unreadable(self, student: str, assignment: course.Assignment, reason: str) -> NotebookResult:
+        """The result of a file that is not a readable notebook: every check failed, saying
+        why (in ``self.lang``, else the environment's language)."""
+        with i18n.language(i18n.choose(self.lang)) as lang:
+            reason = scoring.reword(reason)
+            results = all_failed(
+                self.checks(assignment), _("The notebook could not be read: {error}").format(error=reason)
+            )
+            return NotebookResult(student, assignment.name, results, 0.0, (reason,), lang=lang)
 
     def grade_notebook(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
         """Grade a notebook (as a dict). Never raises for a bad submission; a failure

@@ -22,14 +22,20 @@ from ..core.spec import Check
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
-def cache_dir() -> Path:
-    """Where references are cached (``$AUTOGRADER_CACHE`` overrides the default)."""
+def cache_root() -> Path:
+    """The instructor's cache folder (``$AUTOGRADER_CACHE`` overrides the default)."""
     default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cnn-course-autograder"
-    return Path(os.environ.get("AUTOGRADER_CACHE") or default) / "references"
+    return Path(os.environ.get("AUTOGRADER_CACHE") or default)
+
+
+def cache_dir() -> Path:
+    """Where references are cached."""
+    return cache_root() / "references"
 
 
 @functools.cache
-def _environment_digest() -> str:
+def environment_digest() -> str:
+    """A digest of the grading package's source and the NumPy/TensorFlow/Keras versions."""
     digest = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*.py")):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
@@ -44,7 +50,7 @@ def _environment_digest() -> str:
 def key(checks: list[Check]) -> str:
     """The cache key of these checks' references."""
     definitions = [(c.name, c.reference, c.args, dict(c.kwargs), dict(c.mistakes)) for c in checks]
-    return hashlib.sha256(_environment_digest().encode() + pickle.dumps(definitions, protocol=4)).hexdigest()
+    return hashlib.sha256(environment_digest().encode() + pickle.dumps(definitions, protocol=4)).hexdigest()
 
 
 def load(checks: list[Check]) -> list[dict] | None:

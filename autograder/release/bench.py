@@ -68,14 +68,16 @@ def build_class(root: Path, students: int, assignments: list[str]) -> Path:
 
 
 class _PeakMemory:
-    """Samples the PSS of a process and its descendants every second; keeps the peak.
-    (Reading a TensorFlow process's PSS costs the kernel about 10 ms, so sampling
+    """Samples the PSS of a process and its descendants (and of ``also``, processes an
+    earlier command left running) every second; keeps the peak and every descendant
+    seen. (Reading a TensorFlow process's PSS costs the kernel about 10 ms, so sampling
     more often would slow down the very runs it measures.)"""
 
-    def __init__(self, pid: int, every: float = 1.0):
+    def __init__(self, pid: int, every: float = 1.0, also: tuple = ()):
         import psutil
 
-        self.process, self.every, self.peak = psutil.Process(pid), every, 0
+        self.process, self.every, self.peak, self.also = psutil.Process(pid), every, 0, also
+        self.seen: set = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -86,13 +88,15 @@ class _PeakMemory:
         while not self._stop.is_set():
             total = 0
             try:
-                for p in [self.process, *self.process.children(recursive=True)]:
-                    try:
-                        total += p.memory_full_info().pss
-                    except (psutil.NoSuchProcess, psutil.AccessDenied):
-                        pass
+                children = self.process.children(recursive=True)
             except psutil.NoSuchProcess:
                 return
+            self.seen.update(children)
+            for p in [self.process, *children, *self.also]:
+                try:
+                    total += p.memory_full_info().pss
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    pass
             self.peak = max(self.peak, total)
             self._stop.wait(self.every)
 
@@ -102,15 +106,19 @@ class _PeakMemory:
         return self.peak
 
 
-def measure(cmd: list[str], cwd: Path) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Run ``cmd``; return (wall seconds, peak PSS bytes of its process tree, result)."""
+def measure(cmd: list[str], cwd: Path, also: tuple = ()) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run ``cmd``; return (wall seconds, peak PSS bytes of its process tree and of
+    ``also``, result). The processes it leaves running are in ``result.lingering``."""
     env = {**os.environ, "PYTHONPATH": str(PROJECT), "TF_CPP_MIN_LOG_LEVEL": "3"}
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    memory = _PeakMemory(proc.pid)
+    memory = _PeakMemory(proc.pid, also=also)
     out, err = proc.communicate()
     seconds = time.monotonic() - start
-    return seconds, memory.stop(), subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    peak = memory.stop()
+    result = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    result.lingering = tuple(p for p in memory.seen | set(also) if p.is_running())
+    return seconds, peak, result
 
 
 def batch_scores(out: Path) -> dict[tuple[str, str], dict]:
@@ -118,9 +126,15 @@ def batch_scores(out: Path) -> dict[tuple[str, str], dict]:
 
 
 def nbgrader_run(work: Path, class_dir: Path, assignments: list[str], stock: bool = True) -> tuple[dict, int, dict]:
-    """``nbgrader autograde`` for every assignment, stock (the notebook executed in a
-    kernel) or with the course's configuration (the sandbox); (seconds per
-    assignment, peak bytes, scores)."""
+    """``nbgrader autograde`` for every assignment, one command after the other from a
+    cold start, stock (the notebook executed in a kernel) or with the course's
+    configuration (the sandbox); (seconds per assignment, peak bytes, scores).
+
+    With the course's configuration the first command starts a background grader for
+    the class, whose results the later commands take: the time it runs on after the
+    last command (if any) is counted too (under "after the last command"), and its
+    memory in every command's peak. Its store is keyed by the course folder, a new
+    temporary one in every run, so no run takes results an earlier run left."""
     from nbgrader.api import Gradebook, MissingEntry
 
     course = work / ("stock-course" if stock else "course")
@@ -133,11 +147,17 @@ def nbgrader_run(work: Path, class_dir: Path, assignments: list[str], stock: boo
         subprocess.run(
             ["nbgrader", "generate_assignment", name, "--force"], cwd=course, env=env, capture_output=True, check=True
         )
-    seconds, peak = {}, 0
+    seconds, peak, lingering = {}, 0, ()
     for name in assignments:
         pipeline = [f"--Autograde.autograde_preprocessors={STOCK_AUTOGRADE}"] if stock else []
-        took, used, _ = measure(["nbgrader", "autograde", name, *pipeline], course)
-        seconds[name], peak = took, max(peak, used)
+        took, used, proc = measure(["nbgrader", "autograde", name, *pipeline], course, also=lingering)
+        seconds[name], peak, lingering = took, max(peak, used), proc.lingering
+    if lingering:
+        import psutil
+
+        start = time.monotonic()
+        psutil.wait_procs(lingering)
+        seconds["after the last command"] = time.monotonic() - start
     scores = {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student_dir in sorted(class_dir.iterdir()):
@@ -209,6 +229,7 @@ def main(
         tf_s, _, _ = measure([sys.executable, "-c", "import tensorflow"], PROJECT)
         limit = student / (os.cpu_count() or 1) + tf_s
         timings = {"batch grader": (batch_s, batch_peak)}
+        per_command: dict[str, dict[str, float]] = {}
         scores = {"batch grader": _scores_of(work / "out")}
         if dask:
             took, peak, proc = measure([*cmd, "--out", str(work / "out-dask"), "--dask", dask], PROJECT)
@@ -218,6 +239,7 @@ def main(
             for label, stock in (("nbgrader, course config", False), ("nbgrader, stock", True)):
                 seconds, peak, graded = nbgrader_run(work, class_dir, list(assignments), stock=stock)
                 timings[label], scores[label] = (sum(seconds.values()), peak), graded
+                per_command[label] = seconds
                 if stock:
                     nb_seconds = seconds
         else:
@@ -231,6 +253,8 @@ def main(
                 f"{label + ':':26s} {took:7.1f} s wall, {took / n:5.2f} s/submission, peak {peak / gib:.2f} GiB, "
                 f"{took / limit:4.2f}x the limit {ratio}"
             )
+            if label in per_command:
+                print("  " + ", ".join(f"{name} {secs:.1f} s" for name, secs in per_command[label].items()))
         print(
             f"  batch overhead beyond the student's compute, per submission (in the sandbox): "
             f"mean {sum(overhead) / len(overhead):.2f} s, max {max(overhead):.2f} s"
