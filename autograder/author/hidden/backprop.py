@@ -65,7 +65,7 @@ def _conv_checks() -> list:
         ),
         *conv_checks(
             "on_uint8_images",
-            "Two uint8 6x7 RGB images, two signed (2, 3) filters: compute dx in floating point.",
+            "Two uint8 6x7 RGB images, two signed (2, 3) filters: compute the gradients in floating point.",
             signed(2, 5, 5, 2),
             r.integers(0, 256, size=(2, 6, 7, 3), dtype=np.uint8),
             signed(2, 3, 3, 2),
