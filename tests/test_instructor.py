@@ -26,8 +26,6 @@ FULL = sum(c.points for c in A.checks())
 PENALTY = round(0.15 * FULL, 6)
 """frank's late penalty: 2 started days x 10%, capped at 15%."""
 FRANK = round(FULL - PENALTY, 6)
-BOB = FULL - A.points("conv2d_manual")
-"""bob's flipped kernel fails every check of conv2d_manual and nothing else."""
 VARIANTS = ROOT / "tests" / "variants"
 DUE = "2026-03-02 23:59:00 Asia/Seoul"  # 14:59 UTC
 POLICY = f"""
@@ -260,7 +258,9 @@ def test_the_class_report_has_figures_per_assignment_check_and_misconception(gra
     summary = (out / "summary.md").read_text()
     for png in (f"distribution-{A.name}.png", "heatmap.png", "histogram.png"):
         assert (out / png).read_bytes().startswith(b"\x89PNG") and f"({png})" in summary
-    mean = round((3 * FULL + BOB + FRANK) / 5, 2)  # alice, erin, gina full marks; bob; frank after penalty
+    bob = result(out, "bob").score  # below FULL: his flipped kernel passes only the checks with symmetric kernels
+    assert bob < FULL
+    mean = round((3 * FULL + bob + FRANK) / 5, 2)  # alice, erin, gina full marks; bob; frank after penalty
     full = f"{FULL:g}"
     assert f"| {A.name} | 5 | {mean:g} ({100 * mean / FULL:.0f}%) | {full} (100%) | {full} | {full} |" in summary
     assert f"| **maximum** | {full} | {full} |" in summary
