@@ -144,7 +144,7 @@ def _pool_checks() -> list:
             hidden=True,
         ),
         pool_check(
-            "test_maxpool_backward_manual_on_a_uint8_feature_map",
+            "test_maxpool_backward_manual_on_a_uint8_batch_of_feature_maps",
             "A uint8 (2, 6, 5, 2) input of distinct values and dout with decimals: dx must be a float array.",
             r.uniform(0.5, 9.5, size=(2, 3, 2, 2)),
             distinct,
