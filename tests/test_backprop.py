@@ -49,6 +49,8 @@ def test_the_tape_and_numerical_pooling_gradients_agree():
 
 
 def test_the_hidden_checks_keep_the_blind_spot_rules():
+    names = [c.name for c in BACKPROP.checks(hidden=True)]
+    assert len(names) == len(set(names)), "a hidden check must not share a public check's name"
     hidden = [c for c in BACKPROP.checks(hidden=True) if c.hidden]
     for check in hidden:
         images = check.args[0] if check.function == "im2col" else check.args[1]

@@ -259,7 +259,8 @@ for path in sorted(package.rglob("*.py")):
         module = importlib.import_module(name)
     except Exception:
         continue
-    for function_name, function in vars(module).items():
+    # A snapshot: a warning raised in a called function adds __warningregistry__ to its module.
+    for function_name, function in list(vars(module).items()):
         if not inspect.isfunction(function) or function.__module__ != name:
             continue
         try:
