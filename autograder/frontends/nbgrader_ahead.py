@@ -282,7 +282,8 @@ def _grade(grader: Grader, plan: Plan, job: Job, releases: dict[str, dict]) -> d
 def serve(store: Path) -> int:
     """Grade the store's plan, writing each job's entry as it finishes."""
     plan = Plan.from_dict(json.loads((store / "plan.json").read_text()))
-    print(f"grader ahead (pid {os.getpid()}): {len(plan.jobs)} submissions, {plan.workers} workers", flush=True)
+    started = f"{time.strftime('%H:%M:%S')} grader ahead (pid {os.getpid()})"
+    print(f"{started}: {len(plan.jobs)} submissions, {plan.workers} workers", flush=True)
     grader = Grader(plan.limits, isolation=plan.isolation)
     releases: dict[str, dict] = {}
     try:
@@ -302,7 +303,8 @@ def serve(store: Path) -> int:
                 entry = {"key": plan.key, "error": f"{type(err).__name__}: {err}"}
             _write_json(store / "results" / f"{job.id}.json", entry)
             took = time.monotonic() - start
-            print(f"{job.student}/{job.assignment}: {entry.get('error') or 'graded'} ({took:.1f} s)", flush=True)
+            what = entry.get("error") or "graded"
+            print(f"{time.strftime('%H:%M:%S')} {job.student}/{job.assignment}: {what} ({took:.1f} s)", flush=True)
 
         with ThreadPoolExecutor(max_workers=plan.workers) as pool:
             list(pool.map(run, plan.jobs))
