@@ -147,6 +147,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 WORDING: dict[str, dict[str, tuple[str, str]]] = {
+    "im2col": {
+        "axes-swapped": (
+            "The columns are in another order than kernel.reshape(-1, F) (channels first, or column before row).",
+            "Flatten each (kh, kw, C) window as it is: row u, then column v, then channel c.",
+        ),
+    },
+    "conv2d_backward_manual": {
+        "mean-instead-of-sum": (
+            "dw or db is averaged over the batch and the output positions instead of summed.",
+            "Every window of every image uses the same weights: add up their contributions "
+            "(db = dout.sum(axis=(0, 1, 2))), do not take np.mean.",
+        ),
+    },
+    "maxpool_backward_manual": {
+        "avg-instead-of-max": (
+            "This is the gradient of average pooling: dout / (ph * pw) spread over each window.",
+            "A max pool's output depends on the window's maximum only: give dout to that cell alone "
+            "(the mask window == window.max()).",
+        ),
+        "pool-over-channels": (
+            "The pooling mixes channels: one value for all channels of a window.",
+            "Find each channel's maximum on its own: window.max(axis=(1, 2), keepdims=True).",
+        ),
+    },
     "conv_output_shape": {
         "stride-ignored": (
             "The stride is ignored: this is the shape of a stride-1 convolution.",
