@@ -282,8 +282,7 @@ def _grade(grader: Grader, plan: Plan, job: Job, releases: dict[str, dict]) -> d
 def serve(store: Path) -> int:
     """Grade the store's plan, writing each job's entry as it finishes."""
     plan = Plan.from_dict(json.loads((store / "plan.json").read_text()))
-    started = f"{time.strftime('%H:%M:%S')} grader ahead (pid {os.getpid()})"
-    print(f"{started}: {len(plan.jobs)} submissions, {plan.workers} workers", flush=True)
+    print(f"grader ahead (pid {os.getpid()}): {len(plan.jobs)} submissions, {plan.workers} workers", flush=True)
     grader = Grader(plan.limits, isolation=plan.isolation)
     releases: dict[str, dict] = {}
     try:
@@ -303,8 +302,7 @@ def serve(store: Path) -> int:
                 entry = {"key": plan.key, "error": f"{type(err).__name__}: {err}"}
             _write_json(store / "results" / f"{job.id}.json", entry)
             took = time.monotonic() - start
-            what = entry.get("error") or "graded"
-            print(f"{time.strftime('%H:%M:%S')} {job.student}/{job.assignment}: {what} ({took:.1f} s)", flush=True)
+            print(f"{job.student}/{job.assignment}: {entry.get('error') or 'graded'} ({took:.1f} s)", flush=True)
 
         with ThreadPoolExecutor(max_workers=plan.workers) as pool:
             list(pool.map(run, plan.jobs))

@@ -272,28 +272,21 @@ class SandboxAutograde(NbGraderPreprocessor):
         return _ahead[key]
 
     def _jobs(self, course: CourseDirectory, assignment: Assignment, student: str) -> tuple[Job, ...]:
-        """This command's submissions, in nbgrader's order, then, with ``ahead_of_commands``,
-        those of the course's other assignments in the gradebook; as nbgrader would take
-        them with the same options: without ``--force``, the ones not yet autograded."""
+        """This command's submissions (in nbgrader's order), then, with ``ahead_of_commands``,
+        those of the course's other assignments in the gradebook, as nbgrader would
+        take them with the same options: without ``--force``, the ones not yet autograded."""
         force = bool(self.config.BaseConverter.get("force") or self.config.Autograde.get("force"))
-
-        def submitted(assignment_id: str) -> list[tuple[str, str]]:
-            pattern = course.format_path(course.submitted_directory, course.student_id, assignment_id)
-            return [(Path(folder).parent.name, Path(folder).name) for folder in sorted(glob.glob(pattern))]
-
-        found = submitted(course.assignment_id)  # what nbgrader itself globs, in its order
+        names = [assignment.name]
         if self.ahead_of_commands:
             with Gradebook(course.db_url, course.course_id) as gb:
                 known = {a.name for a in gb.assignments}
-            for name in [n for n in ASSIGNMENTS if n in known and n not in {a for _, a in found}]:
-                found += submitted(name)
+            names += [name for name in ASSIGNMENTS if name != assignment.name and name in known]
         excluded = set(filter(None, course.student_id_exclude.split(",")))
         jobs = []
-        for who, name in found:
-            if name not in ASSIGNMENTS or who in excluded:
-                continue
-            done = os.path.exists(course.format_path(course.autograded_directory, who, name))
-            if force or not done or (name, who) == (assignment.name, student):
-                folder = course.format_path(course.submitted_directory, who, name)
-                jobs.append(Job(name, who, str(Path(folder) / ASSIGNMENTS[name].notebook)))
+        for name in names:
+            for folder in sorted(glob.glob(course.format_path(course.submitted_directory, course.student_id, name))):
+                who = Path(folder).parent.name
+                done = os.path.exists(course.format_path(course.autograded_directory, who, name))
+                if who not in excluded and (force or not done or (name, who) == (assignment.name, student)):
+                    jobs.append(Job(name, who, str(Path(folder) / ASSIGNMENTS[name].notebook)))
         return tuple(jobs)
