@@ -224,10 +224,13 @@ class GradingAhead:
         finally:
             os.close(lock)
 
-    def take(self, nb: dict, student: str, assignment: Assignment, demos: dict[str, str]) -> NotebookResult | None:
+    def take(
+        self, nb: dict, student: str, assignment: Assignment, demos: dict[str, str]
+    ) -> tuple[NotebookResult | None, str]:
         """The result of ``nb`` (as nbgrader sanitized it) graded ahead from the very same
-        cells by the same grader, waiting while it is still being graded; None when there
-        is none (the notebook must then be graded now)."""
+        cells by the same grader, waiting while it is still being graded, and how it was
+        found; the result is None when there is none (the notebook must then be graded
+        now), and the text says why."""
         job = job_id(assignment.name, student)
         entry = self._claim(job)
         while entry is None and job in self.planned and not (self.store / "results" / f"{job}.used").exists():
@@ -236,9 +239,15 @@ class GradingAhead:
                 break
             time.sleep(_POLL_SECONDS)
             entry = self._claim(job)
-        if not entry or entry.get("key") != self.key or entry.get("fingerprint") != fingerprint(nb, demos):
-            return None
-        return NotebookResult.from_dict(entry["result"]) if "result" in entry else None
+        if entry is None:
+            return None, "not graded ahead"
+        if entry.get("key") != self.key:
+            return None, "graded ahead by another grader (package, libraries, secret, limits or isolation)"
+        if "result" not in entry:
+            return None, f"not graded ahead: {entry.get('error', 'no result')}"
+        if entry.get("fingerprint") != fingerprint(nb, demos):
+            return None, "the notebook differs from the one graded ahead"
+        return NotebookResult.from_dict(entry["result"]), "graded ahead"
 
     def _claim(self, job: str) -> dict | None:
         """A finished job's entry, marked as used (it is taken once)."""

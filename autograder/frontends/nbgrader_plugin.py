@@ -213,9 +213,9 @@ class SandboxAutograde(NbGraderPreprocessor):
             result, how = grader.unreadable(student, assignment, unreadable), "the notebook could not be read"
         else:
             ahead = self._grading_ahead(assignment, student, limits, workers)
-            result, how = ahead.take(nb, student, assignment, grader.demos(assignment)), "graded ahead"
+            result, how = ahead.take(nb, student, assignment, grader.demos(assignment))
             if result is None:
-                result, how = grader.grade_notebook(nb, student, assignment), "graded now (not graded ahead as it is)"
+                result, how = grader.grade_notebook(nb, student, assignment), f"graded now ({how})"
         if result.grader_error:
             raise RuntimeError(f"sandbox grading failed (grader error, not the student's): {result.grader_error}")
         by_function = {f: [c for c in result.checks if c.function == f] for f in assignment.functions}

@@ -53,8 +53,9 @@ def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
 
 
 def same_symmetric(images, kernels, biases, strides=1, padding="valid", activation=None):
-    """'same' with the extra row/column at the top/left (PyTorch habit, d2l's advice); the
-    answer itself where the total padding is even."""
+    """'same' with the odd extra row/column of padding at the top/left, where Keras puts it
+    at the bottom/right (a guess that the padding is centred the other way); the answer
+    itself where the total padding is even."""
     if padding != "same":
         return ref.conv2d(images, kernels, biases, strides, padding, activation)
     _, h, w, _ = np.shape(images)
