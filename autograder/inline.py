@@ -64,6 +64,6 @@ def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = Fal
         outcomes = [CallOutcome(**call(obj, CallSpec.of(c))) for c in checks]
     with i18n.language(i18n.choose(notebook=notebook_language(assignment))):
         results = scoring.score(checks, references, outcomes)
-        print(format_function_report(function, results, show_hidden, assignment.hidden_points(function)))
+        print(format_function_report(function, results, show_hidden, hidden_points=assignment.hidden_points(function)))
         pictures.show(results, show_hidden)  # in a kernel: expected, got and difference of wrong image-shaped answers
     return float(totals(results)[0])

@@ -43,9 +43,7 @@ def test_dask_local_cluster_gives_the_same_scores_as_grading_here(tmp_path):
 
 def test_a_worker_that_dies_loses_no_result(tmp_path):
     root = light_class(tmp_path)
-    jobs = [
-        (p, p.read_text(), p.parent.parent.name, p.parent.name) for p in sorted(root.glob("*/*/*.ipynb"))
-    ]
+    jobs = [(p, p.read_text(), p.parent.parent.name, p.parent.name) for p in sorted(root.glob("*/*/*.ipynb"))]
     cluster = DaskGrading("local:2", TEST_LIMITS, None, "namespaces")
     try:
         results = cluster.grade(jobs)

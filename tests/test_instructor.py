@@ -173,7 +173,10 @@ def test_resume_puts_kept_results_under_the_new_policy(graded, tmp_path):
     frank = result(kept, "frank")
     one_day = round(0.1 * FULL, 6)  # 1 started day x 10%
     assert frank.seconds_late == 0.5 * 86400 and frank.late_penalty == one_day
-    assert f"0.50 days after the due date (2026-03-04T02:59:00+00:00); -{one_day:g} points" in (kept / "frank" / A.name / "feedback.md").read_text()
+    assert (
+        f"0.50 days after the due date (2026-03-04T02:59:00+00:00); -{one_day:g} points"
+        in (kept / "frank" / A.name / "feedback.md").read_text()
+    )
     rows = {r["student"]: r for r in csv.DictReader((kept / "grades.csv").read_text().splitlines())}
     assert rows["frank"][A.name] == f"{FULL - one_day:g}" and rows["alice"][A.name] == f"{FULL:g}"
     assert result(kept, "bob").seconds_late == 0  # his 10 minutes late are now on time

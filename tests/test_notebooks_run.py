@@ -42,10 +42,7 @@ def _stderr(nb) -> list[str]:
 
 def _errors(nb) -> list[tuple[int, nbformat.NotebookNode]]:
     return [
-        (i, cell)
-        for i, cell in enumerate(nb.cells)
-        for o in cell.get("outputs", [])
-        if o.get("output_type") == "error"
+        (i, cell) for i, cell in enumerate(nb.cells) for o in cell.get("outputs", []) if o.get("output_type") == "error"
     ]
 
 

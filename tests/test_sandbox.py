@@ -102,7 +102,8 @@ def test_exploits_earn_nothing_for_a_wrong_answer(grader, submission, exploit):
             id="patch-grader",
         ),
         pytest.param(
-            "import importlib\nref = importlib.import_module('auto' + 'grader.author.references')", id="import-references"
+            "import importlib\nref = importlib.import_module('auto' + 'grader.author.references')",
+            id="import-references",
         ),
         pytest.param("import sys\nsys.setprofile(None)", id="profiler"),
         pytest.param("# the autograder said my shapes were off; ctypes, f_globals, setprofile", id="words"),

@@ -106,7 +106,11 @@ def has_hidden_checks() -> bool:
     """True in the instructor's copy, False in the student copy (even when another
     copy of the package, installed in the same environment, has them)."""
     spec = importlib.util.find_spec("autograder.author.hidden")
-    return spec is not None and spec.origin is not None and Path(spec.origin).parent.parent == Path(__file__).parent.parent / "author"
+    return (
+        spec is not None
+        and spec.origin is not None
+        and Path(spec.origin).parent.parent == Path(__file__).parent.parent / "author"
+    )
 
 
 def assignment_for(path: str | Path) -> Assignment:

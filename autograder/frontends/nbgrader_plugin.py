@@ -232,7 +232,14 @@ class SandboxAutograde(NbGraderPreprocessor):
                     new_output(
                         "stream",
                         name="stdout",
-                        text=format_function_report(function, checks, self.show_hidden, result.lang) + "\n",
+                        text=format_function_report(
+                            function,
+                            checks,
+                            self.show_hidden,
+                            hidden_points=assignment.hidden_points(function),
+                            lang=result.lang,
+                        )
+                        + "\n",
                     ),
                     new_output("execute_result", data={"text/plain": repr(round(points, 6))}, execution_count=None),
                 ]

@@ -265,7 +265,7 @@ def main(
             for label, got in scores.items()
         }
         agree = not any(differ.values())
-        print("same scores:", "yes, every front end" if agree else f"NO: {({k: v for k, v in differ.items() if v})}")
+        print("same scores:", "yes, every front end" if agree else f"NO: { ({k: v for k, v in differ.items() if v}) }")
         print_per_assignment(results, nb_seconds, students)
 
         first = ASSIGNMENTS[assignments[0]]

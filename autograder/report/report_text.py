@@ -67,6 +67,7 @@ def format_function_report(
     function: str,
     results: Iterable[CheckResult],
     show_hidden: bool = False,
+    *,
     hidden_points: float | None = None,
     lang: str | None = None,
 ) -> str:

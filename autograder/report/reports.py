@@ -118,6 +118,7 @@ li { margin: .3em 0; }
 """The pages' style: wrapped preformatted text, tables and pictures that fit the page,
 pass and fail in colour and, by word and mark, without it."""
 
+
 def _marks() -> dict[str, str]:
     """The bold words "passed" and "FAILED" (in the current language) -> marked as such."""
     passed, failed = html.escape(_("passed")), html.escape(_("FAILED"))
