@@ -160,11 +160,6 @@ def test_nbgrader_logs_no_false_alarm_on_the_sample_class(autograded):
         assert "SAWarning" not in run.stderr, (assignment, run.stderr[-3000:])
 
 
-@pytest.mark.xfail(
-    reason="open (issue 12): in the merged tree the later commands did not find the class's results graded "
-    "ahead and graded their notebooks now (scores unaffected); to be fixed, then this mark removed",
-    strict=False,
-)
 def test_the_first_nbgrader_command_grades_the_class_ahead_for_the_later_ones(autograded):
     """One background grader for every command: the later commands start none and take
     every readable submission's result."""
