@@ -173,3 +173,30 @@ def test_the_first_nbgrader_command_grades_the_class_ahead_for_the_later_ones(au
         graded = {s for s, a in GRADED if a == assignment}
         assert {s for s in graded if re.search(rf"{s}/{assignment} scored \S+, graded ahead$", log, re.M)} == graded
         assert not re.search(r"scored \S+, graded now", log), log[-3000:]
+
+
+def test_nbgrader_test_cells_show_the_pictures_of_wrong_maps(autograded, batch):
+    """A test cell of the autograded notebook (what generate_feedback renders) shows one
+    picture per visible failed check with an excerpt, named, and no picture otherwise."""
+    course, _ = autograded
+    pictured = 0
+    for (student, assignment), data in batch.items():
+        path = course / "autograded" / student / assignment / ASSIGNMENTS[assignment].notebook
+        if not path.exists():
+            continue
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+            if cell["cell_type"] != "code" or not grade_id.startswith("test_"):
+                continue
+            function = grade_id[len("test_") :]
+            wanted = sorted(
+                c["name"]
+                for c in data["extra_data"]["checks"]
+                if c["function"] == function and c["excerpt"] and c["points"] < c["max_points"] and not c["hidden"]
+            )
+            shown = [o for o in cell["outputs"] if o["output_type"] == "display_data"]
+            assert sorted(o["data"]["text/plain"].split(":")[0] for o in shown) == wanted, (student, grade_id)
+            assert all("<img" in o["data"]["text/html"] for o in shown)
+            pictured += len(shown)
+    assert pictured > 0  # bob's wrong convolutions and pools have them

@@ -42,11 +42,13 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, CaselessStrEnum, Float, Integer
 
+from ..core import i18n
 from ..core.course import ASSIGNMENTS, Assignment
 from ..core.results import totals
 from ..execute import notebook
 from ..execute.sandbox import ISOLATION_MODES, Limits
 from ..judge.engine import Grader
+from ..report import pictures
 from ..report.report_text import format_function_report
 from .nbgrader_ahead import GradingAhead, Job, Plan, grader_key, store_for
 
@@ -228,19 +230,18 @@ class SandboxAutograde(NbGraderPreprocessor):
             if function in by_function:
                 checks = by_function[function]
                 points = min(totals(checks)[0], float(meta.get("points", 0)))
+                report = format_function_report(
+                    function,
+                    checks,
+                    self.show_hidden,
+                    hidden_points=assignment.hidden_points(function),
+                    lang=result.lang,
+                )
+                with i18n.language(result.lang):  # the pictures of wrong maps, as check() shows them
+                    shown = pictures.bundles(checks, self.show_hidden)
                 cell.outputs = [
-                    new_output(
-                        "stream",
-                        name="stdout",
-                        text=format_function_report(
-                            function,
-                            checks,
-                            self.show_hidden,
-                            hidden_points=assignment.hidden_points(function),
-                            lang=result.lang,
-                        )
-                        + "\n",
-                    ),
+                    new_output("stream", name="stdout", text=report + "\n"),
+                    *(new_output("display_data", data=bundle) for bundle in shown),
                     new_output("execute_result", data={"text/plain": repr(round(points, 6))}, execution_count=None),
                 ]
             else:

@@ -239,16 +239,27 @@ def _in_a_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+def bundles(results: Iterable[CheckResult], show_hidden: bool = False) -> list[dict[str, str]]:
+    """One display bundle per failed image-shaped answer (under the visibility policy):
+    the named picture as HTML, its caption as the plain-text form (current language)."""
+    return [
+        {
+            "text/html": f"<p><strong>{html.escape(r.name)}</strong></p>{figure_html(r.excerpt)}",
+            "text/plain": f"{r.name}: {caption(r.excerpt)}",
+        }
+        for r in results
+        if shown(r, show_hidden)
+    ]
+
+
 def show(results: Iterable[CheckResult], show_hidden: bool = False) -> int:
-    """In a notebook's kernel, display the picture of each failed image-shaped answer
-    (under the visibility policy) as HTML, with its caption as the plain-text form;
-    elsewhere nothing (the text report says it in words). Returns how many were displayed."""
-    pictures = [r for r in results if shown(r, show_hidden)]
-    if not pictures or not _in_a_kernel():
+    """In a notebook's kernel, display ``bundles``; elsewhere nothing (the text report
+    says it in words). Returns how many were displayed."""
+    if not _in_a_kernel():
         return 0
     from IPython.display import display
 
-    for r in pictures:
-        page = f"<p><strong>{html.escape(r.name)}</strong></p>{figure_html(r.excerpt)}"
-        display({"text/html": page, "text/plain": f"{r.name}: {caption(r.excerpt)}"}, raw=True)
-    return len(pictures)
+    shown_now = bundles(results, show_hidden)
+    for bundle in shown_now:
+        display(bundle, raw=True)
+    return len(shown_now)
