@@ -20,6 +20,8 @@ def test_the_benchmark_prints_its_figures(capsys):
     assert 0 < overhead < wall
     assert student <= sandbox < wall
     assert re.search(r"self-check:\s+[\d.]+ s for one notebook", out)
+    cold, warm = map(int, re.search(r"references computed: (\d+) by the first .*, (\d+) by the second", out).groups())
+    assert cold > 0 and warm == 0  # its own cache: empty at first, warm for the second run
 
 
 @pytest.mark.parametrize(
