@@ -8,7 +8,8 @@ on an empty reference cache of its own (the cold figure: every Keras reference
 computed), then, with that cache warm, with the batch grader again, the batch
 grader on dask (``--dask local:2`` by default), ``nbgrader autograde``
 with the course's configuration, and stock ``nbgrader autograde`` (the notebook
-executed in a Jupyter kernel). It checks that every front end gives the same
+executed in a Jupyter kernel), each once per assignment and once as a single
+``nbgrader autograde '*'``. It checks that every front end gives the same
 scores and prints, for each, wall time, time per submission, peak memory (PSS of
 the whole process tree), the ratio to stock nbgrader and the efficiency against
 this machine's limit ((the student code's compute / cores) + one TensorFlow
@@ -41,6 +42,18 @@ STOCK_AUTOGRADE = (
     ' "nbgrader.preprocessors.CheckCellMetadata"]'
 )
 """nbgrader's own autograde pipeline: execute in the student's kernel."""
+
+
+NBGRADER_RUNS = (
+    ("nbgrader, course config", False, False),
+    ("nbgrader, stock", True, False),
+    ("nbgrader '*', course config", False, True),
+    ("nbgrader '*', stock", True, True),
+)
+"""(label, stock, one command): ``nbgrader autograde <a>`` once per assignment, as the
+assignment by assignment, as instructors grade, and ``nbgrader autograde '*'`` (the whole class in one
+command, nbgrader's own start paid once), each with the course's configuration and
+stock."""
 
 
 def _mistakes(assignment) -> list[tuple[str, str]]:
@@ -149,10 +162,13 @@ def batch_scores(out: Path) -> dict[tuple[str, str], dict]:
     return {(p.parent.parent.name, p.parent.name): json.loads(p.read_text()) for p in out.glob("*/*/results.json")}
 
 
-def nbgrader_run(work: Path, class_dir: Path, assignments: list[str], stock: bool = True) -> tuple[dict, int, dict]:
+def nbgrader_run(
+    work: Path, class_dir: Path, assignments: list[str], stock: bool = True, one_command: bool = False
+) -> tuple[dict, int, dict]:
     """``nbgrader autograde`` for every assignment, one command after the other from a
-    cold start, stock (the notebook executed in a kernel) or with the course's
-    configuration (the sandbox); (seconds per assignment, peak bytes, scores).
+    cold start (or, with ``one_command``, a single ``nbgrader autograde '*'``), stock
+    (the notebook executed in a kernel) or with the course's configuration (the
+    sandbox); (seconds per command, peak bytes, scores).
 
     With the course's configuration the first command starts a background grader for
     the class, whose results the later commands take: the time it runs on after the
@@ -161,7 +177,7 @@ def nbgrader_run(work: Path, class_dir: Path, assignments: list[str], stock: boo
     temporary one in every run, so no run takes results an earlier run left."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    course = work / ("stock-course" if stock else "course")
+    course = work / f"{'stock' if stock else 'course'}-{'one' if one_command else 'each'}"
     course.mkdir()
     shutil.copy(PROJECT / "nbgrader_config.py", course)
     shutil.copytree(PROJECT / "solutions", course / "solutions")
@@ -172,8 +188,8 @@ def nbgrader_run(work: Path, class_dir: Path, assignments: list[str], stock: boo
             ["nbgrader", "generate_assignment", name, "--force"], cwd=course, env=env, capture_output=True, check=True
         )
     seconds, peak, lingering = {}, 0, ()
-    for name in assignments:
-        pipeline = [f"--Autograde.autograde_preprocessors={STOCK_AUTOGRADE}"] if stock else []
+    pipeline = [f"--Autograde.autograde_preprocessors={STOCK_AUTOGRADE}"] if stock else []
+    for name in ["*"] if one_command else assignments:
         took, used, proc = measure(["nbgrader", "autograde", name, *pipeline], course, also=lingering)
         seconds[name], peak, lingering = took, max(peak, used), proc.lingering
     if lingering:
@@ -269,11 +285,11 @@ def main(
             timings[f"batch on --dask {dask}"] = (took, peak)
             scores[f"batch on --dask {dask}"] = _scores_of(work / "out-dask") if proc.returncode == 0 else {}
         if not skip_nbgrader:
-            for label, stock in (("nbgrader, course config", False), ("nbgrader, stock", True)):
-                seconds, peak, graded = nbgrader_run(work, class_dir, list(assignments), stock=stock)
+            for label, stock, one in NBGRADER_RUNS:
+                seconds, peak, graded = nbgrader_run(work, class_dir, list(assignments), stock=stock, one_command=one)
                 timings[label], scores[label] = (sum(seconds.values()), peak), graded
                 per_command[label] = seconds
-                if stock:
+                if stock and not one:
                     nb_seconds = seconds
         else:
             nb_seconds = {}
@@ -284,10 +300,13 @@ def main(
             f"references computed: {cold_references} by the first batch run (empty cache), "
             f"{warm_references} by the second; every later front end runs with the cache warm"
         )
+        stock_one = timings.get("nbgrader '*', stock", (0.0, 0))[0]
         for label, (took, peak) in timings.items():
             ratio = f"{stock_s / took:5.1f}x stock" if stock_s else ""
+            if label == "nbgrader '*', course config" and stock_one:
+                ratio += f" ({stock_one / took:.1f}x stock '*')"
             print(
-                f"{label + ':':26s} {took:7.1f} s wall, {took / n:5.2f} s/submission, peak {peak / gib:.2f} GiB, "
+                f"{label + ':':29s} {took:7.1f} s wall, {took / n:5.2f} s/submission, peak {peak / gib:.2f} GiB, "
                 f"{took / limit:4.2f}x the limit {ratio}"
             )
             if label in per_command:
