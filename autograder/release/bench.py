@@ -50,10 +50,10 @@ NBGRADER_RUNS = (
     ("nbgrader '*', course config", False, True),
     ("nbgrader '*', stock", True, True),
 )
-"""(label, stock, one command): ``nbgrader autograde <a>`` once per assignment, as the
-assignment by assignment, as instructors grade, and ``nbgrader autograde '*'`` (the whole class in one
-command, nbgrader's own start paid once), each with the course's configuration and
-stock."""
+"""(label, stock, one command): ``nbgrader autograde <a>`` once per assignment, as
+instructors grade assignment by assignment, and ``nbgrader autograde '*'`` (the whole
+class in one command, nbgrader's own start paid once), each with the course's
+configuration and stock."""
 
 
 def _mistakes(assignment) -> list[tuple[str, str]]:
