@@ -230,14 +230,10 @@ class SandboxAutograde(NbGraderPreprocessor):
             if function in by_function:
                 checks = by_function[function]
                 points = min(totals(checks)[0], float(meta.get("points", 0)))
-                report = format_function_report(
-                    function,
-                    checks,
-                    self.show_hidden,
-                    hidden_points=assignment.hidden_points(function),
-                    lang=result.lang,
-                )
-                with i18n.language(result.lang):  # the pictures of wrong maps, as check() shows them
+                with i18n.language(result.lang):  # the report, and the pictures of wrong maps as check() shows them
+                    report = format_function_report(
+                        function, checks, self.show_hidden, hidden_points=assignment.hidden_points(function)
+                    )
                     shown = pictures.bundles(checks, self.show_hidden)
                 cell.outputs = [
                     new_output("stream", name="stdout", text=report + "\n"),
