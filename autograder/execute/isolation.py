@@ -301,7 +301,7 @@ def available() -> str | None:
     if os.path.exists("/proc/sys/kernel/apparmor_restrict_unprivileged_userns"):
         with open("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") as f:
             if f.read().strip() == "1":
-                hint = " (AppArmor restricts unprivileged user namespaces here: see the README)"
+                hint = " (AppArmor restricts unprivileged user namespaces here: see docs/sandbox.md)"
     return (reason or "the kernel refused") + hint
 
 

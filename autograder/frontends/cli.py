@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument(
         "--late-policy",
         metavar="FILE",
-        help="TOML or JSON file with due dates and the late penalty (see the README's 'Late submissions')",
+        help="TOML or JSON file with due dates and the late penalty (see docs/batch.md, 'Late submissions')",
     )
     _add_lang(g)
     _add_limits(g)
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = commands.add_parser("export", help="write a gradebook import CSV for Canvas or Moodle from graded results")
     e.add_argument("reports", nargs="?", default="reports", help="the folder `grade --out` wrote (default: reports)")
     e.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the learning management system")
-    e.add_argument("--roster", required=True, help="CSV with a 'student' column (see the README's 'LMS export')")
+    e.add_argument("--roster", required=True, help="CSV with a 'student' column (see docs/batch.md, 'LMS export')")
     e.add_argument("--out", required=True, help="CSV file to write")
     e.add_argument(
         "--moodle-id",
@@ -197,8 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except IsolationUnavailable as err:
         print(
-            f"error: {err}.\nThis machine cannot isolate student code with Linux namespaces (see the README's "
-            "'Sandbox and limits'). To grade anyway, with the weaker guarantee, pass --isolation none.",
+            f"error: {err}.\nThis machine cannot isolate student code with Linux namespaces (see "
+            "docs/sandbox.md). To grade anyway, with the weaker guarantee, pass --isolation none.",
             file=sys.stderr,
         )
         return 2
