@@ -23,6 +23,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TEST_LIMITS = Limits(cell_seconds=4.0, submission_seconds=120.0)
 
 
+def pytest_collection_modifyitems(items):
+    """The fast tier (``-m "not slow"``) starts no grader and runs no nbgrader or
+    Chromium: a test that does must say so with ``@pytest.mark.slow``."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("slow") is None
+        and ("grader" in item.fixturenames or item.get_closest_marker("nbgrader") or item.get_closest_marker("browser"))
+    ]
+    if unmarked:
+        raise pytest.UsageError("mark these tests @pytest.mark.slow: " + ", ".join(unmarked))
+
+
 @pytest.fixture(scope="session")
 def grader():
     with Grader(TEST_LIMITS) as g:

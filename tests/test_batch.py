@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from autograder.frontends import batch
 
 from .conftest import TEST_LIMITS
@@ -41,6 +43,7 @@ def test_bad_arguments_get_a_clear_message():
     assert proc.returncode == 2 and "assignment='99_nothing'" in proc.stderr
 
 
+@pytest.mark.slow
 def test_reports_per_student_and_for_the_class(tmp_path):
     out = tmp_path / "out"
     figures = batch.grade([small_class(tmp_path)], out, limits=TEST_LIMITS, progress=False)
@@ -56,6 +59,7 @@ def test_reports_per_student_and_for_the_class(tmp_path):
     assert (out / "bob" / "01_conv_basics" / "feedback.html").read_text().startswith("<!DOCTYPE html>")
 
 
+@pytest.mark.slow
 def test_hidden_details_appear_once_grades_are_published(tmp_path):
     out = tmp_path / "out"
     batch.grade([small_class(tmp_path) / "bob"], out, limits=TEST_LIMITS, progress=False, show_hidden=True)
@@ -64,6 +68,7 @@ def test_hidden_details_appear_once_grades_are_published(tmp_path):
     assert "(hidden check)" in page
 
 
+@pytest.mark.slow
 def test_resume_grades_only_what_is_missing(tmp_path):
     root, out = small_class(tmp_path), tmp_path / "out"
     batch.grade([root], out, limits=TEST_LIMITS, progress=False)
@@ -75,6 +80,7 @@ def test_resume_grades_only_what_is_missing(tmp_path):
     assert len(list(csv.reader((out / "grades.csv").open()))) == 4
 
 
+@pytest.mark.slow
 def test_a_grader_failure_is_reported_as_such_never_as_a_zero(tmp_path):
     root, out = small_class(tmp_path), tmp_path / "out"
     broken = tmp_path / "broken" / "keras"  # the grading environment's Keras is broken
@@ -94,6 +100,7 @@ def test_a_grader_failure_is_reported_as_such_never_as_a_zero(tmp_path):
     assert data["extra_data"]["grader_error"] is None and data["score"] == data["max_score"]
 
 
+@pytest.mark.slow
 def test_a_second_run_computes_no_reference(tmp_path, monkeypatch):
     monkeypatch.setenv("AUTOGRADER_CACHE", str(tmp_path / "cache"))
     root = small_class(tmp_path)

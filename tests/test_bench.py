@@ -10,6 +10,7 @@ import pytest
 from autograder.release import bench
 
 
+@pytest.mark.slow
 def test_the_benchmark_prints_its_figures(capsys):
     assert bench.main(students=3, assignments=("01_conv_basics",), skip_nbgrader=True, dask=None) == 0
     out = capsys.readouterr().out

@@ -9,10 +9,14 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from autograder.frontends import batch
 from autograder.frontends.cluster import DaskGrading
 
 from .conftest import TEST_LIMITS
+
+pytestmark = pytest.mark.slow
 
 SAMPLE = Path(__file__).resolve().parent / "sample_class"
 

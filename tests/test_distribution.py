@@ -33,6 +33,7 @@ def _without_pythonpath() -> dict:
     return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
+@pytest.mark.slow
 def test_the_student_copy_ships_only_the_allowed_modules(copy):
     shipped = {p.relative_to(copy / "autograder").as_posix() for p in (copy / "autograder").rglob("*.py")}
     allowed = {p for p in shipped if any(p == part or p.startswith(part + "/") for part in student_copy.SHIPPED)}
@@ -41,6 +42,7 @@ def test_the_student_copy_ships_only_the_allowed_modules(copy):
         assert not (copy / "autograder" / instructor_only).exists()
 
 
+@pytest.mark.slow
 def test_the_student_copy_cli_offers_no_instructor_command(copy):
     # cwd comes first on sys.path for -m, so the copy's package is the one imported
     # even though the instructor's package is installed in this environment.
@@ -59,6 +61,7 @@ def _frozen_references(copy: Path) -> dict:
     return plain.loads((copy / "autograder" / "author" / "public" / "frozen_references.bin").read_bytes())["references"]
 
 
+@pytest.mark.slow
 def test_the_student_copy_has_no_solution_hidden_check_or_hidden_input(copy):
     assert not (copy / "autograder" / "author" / "hidden").exists()
     assert not (copy / "autograder" / "author" / "keys").exists()
@@ -67,6 +70,7 @@ def test_the_student_copy_has_no_solution_hidden_check_or_hidden_input(copy):
     assert not any(DEFAULT_SECRET in p.read_text() for p in copy.rglob("*") if p.suffix in {".py", ".md", ".ipynb"})
 
 
+@pytest.mark.slow
 def test_the_frozen_references_equal_the_live_ones(copy):
     frozen = _frozen_references(copy)
     live = student_copy.public_references()
@@ -179,6 +183,7 @@ def _lines_of(source: str, name: str) -> range:
     return range(first, first + source[start:].split("\n\n\n")[0].count("\n") + 1)
 
 
+@pytest.mark.slow
 def test_the_leak_search_finds_answer_code_planted_in_a_shipped_module(copy, tmp_path):
     planted = shutil.copytree(copy, tmp_path / "copy")
     where: dict[str, tuple[str, range]] = {}
@@ -206,6 +211,7 @@ def test_the_leak_search_finds_answer_code_planted_in_a_shipped_module(copy, tmp
         assert hits, f"{name} planted in {module} was not found; found: {[str(x) for x in found]}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "assignment", ["01_conv_basics", "05_edge_detection", "06_backprop"]
 )  # 05: frozen learn_kernel targets; 06: answers that are tuples of arrays
@@ -228,6 +234,7 @@ def test_the_student_copy_self_checks_with_public_checks_only(copy, assignment):
     assert proc.returncode == 0
 
 
+@pytest.mark.slow
 def test_the_student_copy_tells_what_the_hidden_checks_are_worth_without_holding_them(copy):
     frozen = plain.loads((copy / "autograder" / "author" / "public" / "frozen_references.bin").read_bytes())
     assert frozen["hidden_points"] == student_copy.hidden_points()
@@ -278,6 +285,7 @@ def _hidden_inputs_digest(assignment: str, secret: str) -> str:
     return proc.stdout.strip()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("assignment", ["01_conv_basics", "06_backprop"])
 def test_the_gradescope_bundle_grades_a_submission_with_the_course_secret(tmp_path, assignment, monkeypatch):
     secret = "a private secret for this term"

@@ -19,6 +19,8 @@ from autograder.core.course import ASSIGNMENTS
 
 from .make_sample_class import BOB_MISTAKES
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "sample_class"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}

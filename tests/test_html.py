@@ -70,6 +70,7 @@ def _published(out: Path, student: str, assignment: str, tmp_path: Path) -> str:
 # pictures
 
 
+@pytest.mark.slow
 def test_a_flipped_kernel_is_pictured_for_visible_checks_and_hidden_ones_once_published(graded, tmp_path):
     result = _result(graded, "flipped", "01_conv_basics")
     wrong = [c for c in result.checks if c.function == "conv2d_manual" and not c.passed]
@@ -88,6 +89,7 @@ def test_a_flipped_kernel_is_pictured_for_visible_checks_and_hidden_ones_once_pu
     assert "base64" not in md and "feedback.html shows a picture" in md
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student", list(MISTAKES))
 def test_each_wrong_map_is_pictured_in_the_published_feedback_page(graded, student, tmp_path):
     function = MISTAKES[student].split("__")[0]
@@ -99,6 +101,7 @@ def test_each_wrong_map_is_pictured_in_the_published_feedback_page(graded, stude
     assert page.count('src="data:image/png;base64,') == len(shown)
 
 
+@pytest.mark.slow
 def test_a_pooled_map_is_pictured_at_its_item_and_channel(graded):
     result = _result(graded, "zeros", "03_pooling")
     wrong = [c for c in result.checks if c.function == "maxpool_manual" and not c.passed]
@@ -110,6 +113,7 @@ def test_a_pooled_map_is_pictured_at_its_item_and_channel(graded):
     assert "of item" in pictures.caption(first)
 
 
+@pytest.mark.slow
 def test_results_json_stays_small_and_reads_back_the_same(graded):
     for path in graded.glob("*/*/results.json"):
         assert path.stat().st_size < 64_000, path
@@ -167,6 +171,7 @@ def test_check_prints_text_outside_a_kernel(monkeypatch, capsys):
     assert "[FAIL]" in capsys.readouterr().out and not shown
 
 
+@pytest.mark.slow
 def test_check_shows_pictures_in_a_notebook_kernel():
     import nbformat
     from nbclient import NotebookClient
@@ -219,6 +224,7 @@ def _pages(out: Path, tmp_path: Path) -> dict[str, Path]:
     return {"feedback": tmp_path / "flipped" / "01_conv_basics" / "feedback.html", "summary": out / "summary.html"}
 
 
+@pytest.mark.slow
 def test_pages_are_navigable_by_headings_and_mark_pass_and_fail_by_word(graded, tmp_path):
     for name, path in _pages(graded, tmp_path).items():
         page = path.read_text()
@@ -277,6 +283,8 @@ def _layout(page: Path) -> dict:
     return json.loads(text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 @pytest.mark.skipif(_chromium() is None, reason="headless Chromium is not installed (Debian: apt-get install chromium)")
 @pytest.mark.parametrize("name", ["feedback", "summary"])
 def test_nothing_overflows_a_laptop_screen_in_chromium(graded, tmp_path, name):

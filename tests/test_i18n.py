@@ -158,6 +158,7 @@ def _with_lang(source: Path, target: Path, lang: str | None) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_grade_with_lang_ko_writes_korean_feedback_pages_and_results(tmp_path):
     root, out = tmp_path / "class", tmp_path / "out"
     shutil.copytree(BOB.parent, root / "bob" / BOB.parent.name)
@@ -178,6 +179,7 @@ def test_grade_with_lang_ko_writes_korean_feedback_pages_and_results(tmp_path):
     assert "Class summary" in (out / "summary.md").read_text()  # the instructor's page stays English
 
 
+@pytest.mark.slow
 def test_each_notebook_is_graded_in_the_language_its_metadata_asks_for(tmp_path, english):
     root, out = tmp_path / "class", tmp_path / "out"
     _with_lang(BOB, root / "minji" / "01_conv_basics" / BOB.name, "ko")
@@ -190,6 +192,7 @@ def test_each_notebook_is_graded_in_the_language_its_metadata_asks_for(tmp_path,
     assert (out / "bob" / "01_conv_basics" / "feedback.html").read_text().startswith('<!DOCTYPE html><html lang="en">')
 
 
+@pytest.mark.slow
 def test_the_self_check_speaks_korean_with_lang_ko():
     cmd = [sys.executable, "-m", "autograder", "self-check", str(BOB), "--lang", "ko"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=ENV, cwd=ROOT)

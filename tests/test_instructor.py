@@ -79,6 +79,7 @@ def result(out, student) -> NotebookResult:
 # 1. progress
 
 
+@pytest.mark.slow
 def test_progress_in_a_log_is_one_plain_line_per_submission(graded):
     _, _, proc = graded
     assert "\r" not in proc.stderr
@@ -131,6 +132,7 @@ def test_a_bad_policy_is_refused_with_the_value(tmp_path):
         LatePolicy.load(bad)
 
 
+@pytest.mark.slow
 def test_results_written_before_late_policies_still_load(graded):
     _, out, _ = graded
     data = json.loads((out / "alice" / A.name / "results.json").read_text())
@@ -140,6 +142,7 @@ def test_results_written_before_late_policies_still_load(graded):
     assert old.late_penalty == 0 and old.final_score == old.score == old.max_score
 
 
+@pytest.mark.slow
 def test_the_batch_records_times_and_grades_csv_uses_the_penalised_score(graded):
     _, out, _ = graded
     alice, bob, erin, frank = (result(out, s) for s in ("alice", "bob", "erin", "frank"))
@@ -159,6 +162,7 @@ def test_the_batch_records_times_and_grades_csv_uses_the_penalised_score(graded)
     assert "after late penalties" in (out / "summary.md").read_text()
 
 
+@pytest.mark.slow
 def test_resume_puts_kept_results_under_the_new_policy(graded, tmp_path):
     """A due date moved after grading: --resume grades nothing again, yet every kept
     result, grades.csv and the feedback follow the new policy; without a policy, no penalty."""
@@ -198,6 +202,7 @@ zoe,"Han, Zoe",105,S5,zhan,B,zoe@example.edu
 """
 
 
+@pytest.mark.slow
 def test_canvas_export_has_canvas_columns_points_possible_and_penalised_scores(graded, tmp_path):
     _, out, _ = graded
     roster, target = tmp_path / "roster.csv", tmp_path / "canvas.csv"
@@ -214,6 +219,7 @@ def test_canvas_export_has_canvas_columns_points_possible_and_penalised_scores(g
     assert f"in the roster but not graded (empty cell): zoe/{A.name}" in proc.stderr
 
 
+@pytest.mark.slow
 def test_moodle_export_has_an_identifier_column_and_one_per_assignment(graded, tmp_path):
     _, out, _ = graded
     roster, target = tmp_path / "roster.csv", tmp_path / "moodle.csv"
@@ -231,6 +237,7 @@ def test_moodle_export_has_an_identifier_column_and_one_per_assignment(graded, t
 # 4. similarity
 
 
+@pytest.mark.slow
 def test_a_renamed_copy_ranks_above_the_threshold_and_independent_variants_below(graded):
     submitted, out, _ = graded
     proc = cli("similarity", str(out), "--submissions", str(submitted), "--threshold", "0.6")
@@ -256,6 +263,7 @@ def test_answers_left_as_released_are_not_compared():
 # 5. the class report
 
 
+@pytest.mark.slow
 def test_the_class_report_has_figures_per_assignment_check_and_misconception(graded):
     _, out, _ = graded
     summary = (out / "summary.md").read_text()

@@ -67,6 +67,8 @@ from autograder.release import synth
 
 from . import attacks
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 USER = "agtest"
 LIMITS = ["--cell-seconds", "5", "--submission-seconds", "60"]

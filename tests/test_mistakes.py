@@ -136,6 +136,7 @@ def checks_of(data: dict, function: str) -> list[dict]:
     return [t for t in data["tests"] if f"function:{function}" in t["tags"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [mistake_file(f, m) for f, m in PAIRS], ids=lambda p: p.stem)
 def test_each_mistake_is_named_wherever_it_can_occur_and_costs_only_its_function(graded, path):
     function, mistake = split(path)
@@ -154,6 +155,7 @@ def test_every_mistake_file_is_a_pair_of_the_matrix():
     assert not files - set(PAIRS), "mistake files for pairs APPLICABLE does not declare"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", VARIANTS, ids=lambda p: p.stem)
 def test_correct_variants_score_full_marks_and_are_never_accused(graded, path):
     data = graded[f"variants-{path.stem}"]
@@ -168,6 +170,7 @@ def test_every_taught_pitfall_has_a_deliberate_mistake():
     assert not set(STILL_HIDDEN) & set(TAUGHT.values())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", MISTAKE_FILES + PITFALLS, ids=lambda p: p.stem)
 def test_each_mistake_fails_a_visible_check(graded, path):
     """Before the hidden checks run, the student has been told: a visible check fails."""

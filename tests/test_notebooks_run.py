@@ -15,6 +15,8 @@ from nbclient import NotebookClient
 
 from autograder.core.course import ASSIGNMENTS
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

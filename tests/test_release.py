@@ -46,6 +46,8 @@ def regenerated(tmp_path_factory) -> Path:
     return course / "assignments"
 
 
+@pytest.mark.slow
+@pytest.mark.nbgrader
 @pytest.mark.parametrize("assignment", PRESENT, ids=lambda a: a.name)
 def test_the_committed_release_is_what_nbgrader_generates_now(regenerated, assignment):
     committed = json.loads((ROOT / "assignments" / assignment.name / assignment.notebook).read_text())

@@ -16,6 +16,8 @@ from autograder.execute.sandbox import Limits
 
 from .conftest import TEST_LIMITS
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 FULL = ASSIGNMENTS["01_conv_basics"]
