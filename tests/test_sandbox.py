@@ -3,6 +3,7 @@ own cell or function, the grader survives, and exploits earn nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from autograder.core.course import ASSIGNMENTS
-from autograder.execute import sandbox
+from autograder.execute import notebook, sandbox
 from autograder.execute.sandbox import Limits
+from autograder.judge import scoring
 
 from .conftest import TEST_LIMITS
 
@@ -54,13 +56,21 @@ def test_a_hostile_cell_costs_only_that_cell(grader, submission, cell):
 
 
 def test_a_function_that_never_returns_costs_only_that_function(grader, submission):
+    """Each call is stopped at its check's time limit: 1 s here instead of the checks' own
+    10 s, which this test would otherwise wait out once per call."""
     loop = "def conv_weight_shapes(in_channels, filters, kernel_size):\n    while True:\n        pass"
-    result = grader.grade(submission(replace={"conv_weight_shapes": loop}))
-    scores = {f: got for f, (got, _) in result.function_scores().items()}
+    checks = [
+        dataclasses.replace(c, timeout=1.0) if c.function == "conv_weight_shapes" else c for c in grader.checks(FULL)
+    ]
+    cells = notebook.student_cells(notebook.load(submission(replace={"conv_weight_shapes": loop})))
+    run = sandbox.run_submission(grader.servers(checks), cells, checks, TEST_LIMITS)
+    outcomes = [run.outcomes[i] for i in range(len(checks))]
+    results = scoring.score(checks, grader.references(FULL), outcomes)
+    scores = {f: sum(r.points for r in results if r.function == f) for f in FULL.functions}
     assert scores["conv_weight_shapes"] == 0
     assert scores["conv2d_manual"] == FULL.points("conv2d_manual")
     assert scores["conv_output_shape"] == FULL.points("conv_output_shape")
-    failed = [c for c in result.checks if c.function == "conv_weight_shapes"]
+    failed = [r for r in results if r.function == "conv_weight_shapes"]
     assert "did not return" in failed[0].message
 
 
@@ -253,12 +263,14 @@ def test_the_thread_limit_reaches_tensorflow_in_the_child(grader, threads, seen)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGSTOP, signal.SIGKILL], ids=["stopped", "killed"])
-def test_a_fork_server_that_is_stopped_or_killed_is_replaced(grader, submission, sig):
+def test_a_fork_server_that_is_stopped_or_killed_is_replaced(grader, submission, sig, monkeypatch):
     """Students cannot reach the fork servers (other PID namespace), but a server that
     hangs or dies all the same costs nobody a grade: it is replaced."""
     path = submission()
     grader.grade(path)  # the servers are up
     for server in grader.servers(FULL.checks()).values():
+        # a stopped server is given up after fork_seconds: 5 s here, not the 20 s it waits in production
+        monkeypatch.setattr(server, "fork_seconds", 5.0)
         os.kill(server._process.pid, sig)
     start = time.monotonic()
     result = grader.grade(path)
