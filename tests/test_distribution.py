@@ -211,15 +211,25 @@ def test_the_leak_search_finds_answer_code_planted_in_a_shipped_module(copy, tmp
         assert hits, f"{name} planted in {module} was not found; found: {[str(x) for x in found]}"
 
 
+SELF_CHECKED = ("01_conv_basics", "05_edge_detection", "06_backprop")
+"""05: frozen learn_kernel targets; 06: answers that are tuples of arrays."""
+
+
+@pytest.fixture(scope="module")
+def self_check(copy) -> subprocess.CompletedProcess:
+    """``pytest autograder`` in the student copy on alice's notebooks, in one run."""
+    cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider"]
+    for assignment in SELF_CHECKED:
+        # one argument each: pytest would take a separate value for a path and load the conftest.py beside it
+        cmd.append(f"--submission={ALICE.parent.parent / assignment / ASSIGNMENTS[assignment].notebook}")
+    return subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env=_without_pythonpath(), timeout=900)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "assignment", ["01_conv_basics", "05_edge_detection", "06_backprop"]
-)  # 05: frozen learn_kernel targets; 06: answers that are tuples of arrays
-def test_the_student_copy_self_checks_with_public_checks_only(copy, assignment):
+@pytest.mark.parametrize("assignment", SELF_CHECKED)
+def test_the_student_copy_self_checks_with_public_checks_only(self_check, assignment):
+    proc = self_check
     notebook = ALICE.parent.parent / assignment / ASSIGNMENTS[assignment].notebook
-    env = _without_pythonpath()
-    cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission", str(notebook)]
-    proc = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env=env, timeout=600)
     spec = ASSIGNMENTS[assignment]
     public = sum(c.points for c in spec.checks(hidden=False))
     hidden = sum(spec.hidden_points(f) for f in spec.functions)
