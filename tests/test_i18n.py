@@ -19,10 +19,10 @@ import pytest
 
 from autograder import inline
 from autograder.core import i18n
+from autograder.core.cells import source as source_of
 from autograder.core.course import ASSIGNMENTS
 from autograder.core.results import CheckResult, NotebookResult
 from autograder.execute import calls
-from autograder.execute.notebook import source_of
 from autograder.frontends import batch
 from autograder.judge import scoring
 from autograder.judge.misconceptions import CATALOGUE, WORDING, explain

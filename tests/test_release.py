@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.core.cells import source as source_of
 from autograder.core.course import ASSIGNMENTS
-from autograder.execute.notebook import source_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESENT = [a for a in ASSIGNMENTS.values() if (ROOT / "solutions" / a.name / a.notebook).exists()]

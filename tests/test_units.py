@@ -152,3 +152,25 @@ def test_a_hidden_check_shows_its_name_and_mark_only_until_published(passed):
 def test_cell_output_copied_into_the_notebook_is_capped():
     assert _capped("x" * 50, 10) == "x" * 10 + "\n... (40 more characters not shown)\n"
     assert _capped("short", 10) == "short"
+
+
+def test_cells_are_told_apart_by_their_nbgrader_marks_as_saved():
+    from autograder.core import cells
+
+    def cell(tags=(), source="x = 1", **marks):
+        return {"cell_type": "code", "metadata": {"nbgrader": marks, "tags": list(tags)}, "source": source}
+
+    answer = cell(grade_id="conv2d_manual", solution=True, grade=False, locked=False)
+    test = cell(grade_id="test_conv2d_manual", solution=False, grade=True, locked=True, points=6)
+    demo = cell(tags=["demo"], grade_id="demo_compare", solution=False, grade=False, locked=True)
+    given = cell(grade_id="imports", solution=False, grade=False, locked=True)
+    plain = {"cell_type": "code", "metadata": {}, "source": ["a = 1\n", "b = 2"]}
+    assert [cells.is_test(c) for c in (answer, test, demo, given, plain)] == [False, True, False, False, False]
+    assert [cells.is_given(c) for c in (answer, test, demo, given, plain)] == [False, True, True, True, False]
+    assert [cells.is_demo(c) for c in (answer, test, demo, given, plain)] == [False, False, True, False, False]
+    assert cells.tested_function(test) == "conv2d_manual" and cells.tested_function(answer) is None
+    assert cells.is_solution(answer) and cells.grade_id(plain) is None and cells.source(plain) == "a = 1\nb = 2"
+    # a test cell that an answer cell's marks were pasted into is no test cell
+    assert not cells.is_test(cell(grade_id="test_x", solution=True, grade=True))
+    # malformed metadata (as a student's editor may leave it) is no mark at all
+    assert cells.marks({"metadata": {"nbgrader": "test"}}) == {} and cells.tags({"metadata": {"tags": "demo"}}) == []

@@ -12,6 +12,8 @@ import json
 import re
 from pathlib import Path
 
+from ..core import cells
+
 _GRADER_LINE = re.compile(r"""^(\s*)(from\s+autograder\b.*|import\s+autograder\b.*|check\(\s*["'].*\))\s*$""")
 
 
@@ -50,18 +52,6 @@ def parse(text: str, name: str) -> dict:
     return nb
 
 
-def source_of(cell: dict) -> str:
-    """A cell's source as one string (notebooks store a string or a list of lines)."""
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def is_test_cell(cell: dict) -> bool:
-    """True for the grader's test cells (never executed in the sandbox)."""
-    meta = (cell.get("metadata") or {}).get("nbgrader") or {}
-    return bool(meta.get("grade") and not meta.get("solution"))
-
-
 def without_grader_lines(source: str) -> str:
     """``source`` with each line that imports the grader or calls ``check(...)``
     replaced by ``pass`` at the same indent (so blocks stay valid)."""
@@ -69,33 +59,27 @@ def without_grader_lines(source: str) -> str:
 
 
 def _code_cells(nb: dict) -> list[tuple[int, dict]]:
-    return [(i, c) for i, c in enumerate(nb["cells"]) if isinstance(c, dict) and c.get("cell_type") == "code"]
+    return [(i, c) for i, c in enumerate(nb["cells"]) if cells.is_code(c)]
 
 
 def demo_cells(release: dict) -> dict[str, str]:
     """Demonstrations in a release notebook: grade_id -> source of each locked cell
     tagged ``demo``. Graders need not run them (nothing later may depend on them)."""
-    found = {}
-    for _, cell in _code_cells(release):
-        meta = cell.get("metadata") or {}
-        nbgrader = meta.get("nbgrader") or {}
-        if "demo" in (meta.get("tags") or []) and nbgrader.get("locked") and nbgrader.get("grade_id"):
-            found[nbgrader["grade_id"]] = source_of(cell)
-    return found
+    return {cells.grade_id(cell): cells.source(cell) for _, cell in _code_cells(release) if cells.is_demo(cell)}
 
 
 def _is_demo(cell: dict, demos: dict[str, str]) -> bool:
-    grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
-    return grade_id in demos and source_of(cell) == demos[grade_id]
+    grade_id = cells.grade_id(cell)
+    return grade_id in demos and cells.source(cell) == demos[grade_id]
 
 
 def student_cells(nb: dict, demos: dict[str, str] | None = None) -> list[tuple[int, str]]:
     """The code cells to run, as (cell index, source): test cells left out, and the
     release's ``demos`` where the submission still has them word for word."""
     return [
-        (index, without_grader_lines(source_of(cell)))
+        (index, without_grader_lines(cells.source(cell)))
         for index, cell in _code_cells(nb)
-        if not is_test_cell(cell) and not _is_demo(cell, demos or {})
+        if not cells.is_test(cell) and not _is_demo(cell, demos or {})
     ]
 
 

@@ -47,6 +47,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import cells
 from ..core.course import ASSIGNMENTS, Assignment
 from ..core.results import NotebookResult
 from ..execute import notebook
@@ -70,14 +71,10 @@ def fingerprint(nb: dict, demos: dict[str, str]) -> str:
 def predict_sanitized(submitted: dict, release: dict) -> dict:
     """The submitted notebook with its locked and test cells as in the release
     (which is what nbgrader's OverwriteCells puts back)."""
-    kept = {}
-    for cell in release["cells"]:
-        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
-        if meta.get("grade_id") and (meta.get("locked") or (meta.get("grade") and not meta.get("solution"))):
-            kept[meta["grade_id"]] = cell
+    kept = {cells.grade_id(cell): cell for cell in release["cells"] if cells.is_given(cell)}
     nb = copy.deepcopy(submitted)
     for cell in nb["cells"]:
-        grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+        grade_id = cells.grade_id(cell)
         if isinstance(cell, dict) and grade_id in kept:
             cell["source"] = kept[grade_id]["source"]
             cell["metadata"] = copy.deepcopy(kept[grade_id]["metadata"])

@@ -42,7 +42,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, CaselessStrEnum, Float, Integer
 
-from ..core import i18n
+from ..core import cells, i18n
 from ..core.course import ASSIGNMENTS, Assignment
 from ..core.results import totals
 from ..execute import notebook
@@ -90,7 +90,7 @@ class DeduplicateGradeIds(NbGraderPreprocessor):
         kept = []
         for cell in reversed(nb.cells):
             if utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell):
-                grade_id = cell.metadata.nbgrader["grade_id"]
+                grade_id = cells.grade_id(cell)
                 if grade_id in seen:
                     self.log.warning("Cell with id '%s' exists multiple times: grading the last one", grade_id)
                     if utils.is_grade(cell) and not utils.is_solution(cell):
@@ -121,7 +121,7 @@ class OverwriteCellsWithHiddenTests(OverwriteCells):
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):
-        grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+        grade_id = cells.grade_id(cell)
         if grade_id and utils.is_locked(cell):
             try:
                 source = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
@@ -224,12 +224,10 @@ class SandboxAutograde(NbGraderPreprocessor):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            meta = cell.metadata.get("nbgrader", {})
-            grade_id = meta.get("grade_id", "")
-            function = grade_id[len("test_") :] if meta.get("grade") and grade_id.startswith("test_") else None
+            function = cells.tested_function(cell)
             if function in by_function:
                 checks = by_function[function]
-                points = min(totals(checks)[0], float(meta.get("points", 0)))
+                points = min(totals(checks)[0], float(cells.marks(cell).get("points", 0)))
                 with i18n.language(result.lang):  # the report, and the pictures of wrong maps as check() shows them
                     report = format_function_report(
                         function, checks, self.show_hidden, hidden_points=assignment.hidden_points(function)

@@ -8,15 +8,11 @@ import copy
 import json
 from pathlib import Path
 
+from ..core import cells
 from ..core.course import Assignment
-from ..execute.notebook import source_of
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 _MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
-def _grade_id(cell: dict) -> str | None:
-    return (cell.get("metadata") or {}).get("nbgrader", {}).get("grade_id")
 
 
 def release(assignment: Assignment) -> dict:
@@ -29,10 +25,9 @@ def answers(assignment: Assignment) -> dict[str, str]:
     source = json.loads((PROJECT / "solutions" / assignment.name / assignment.notebook).read_text())
     found = {}
     for cell in source["cells"]:
-        meta = (cell.get("metadata") or {}).get("nbgrader", {})
-        if meta.get("solution") and cell.get("cell_type") == "code":
-            lines = [line for line in source_of(cell).splitlines() if line.strip() not in _MARKERS]
-            found[meta["grade_id"]] = "\n".join(lines)
+        if cells.is_solution(cell) and cells.is_code(cell):
+            lines = [line for line in cells.source(cell).splitlines() if line.strip() not in _MARKERS]
+            found[cells.grade_id(cell)] = "\n".join(lines)
     return found
 
 
@@ -40,8 +35,8 @@ def fill(nb: dict, sources: dict[str, str]) -> dict:
     """A copy of ``nb`` whose answer cells (by grade_id) hold ``sources``."""
     nb = copy.deepcopy(nb)
     for cell in nb["cells"]:
-        if _grade_id(cell) in sources:
-            cell["source"] = sources[_grade_id(cell)]
+        if cells.grade_id(cell) in sources:
+            cell["source"] = sources[cells.grade_id(cell)]
     return nb
 
 

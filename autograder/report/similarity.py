@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from itertools import combinations
 from pathlib import Path
 
+from ..core import cells
 from ..core.course import ASSIGNMENTS, Assignment
 
 NOISE = 15
@@ -54,10 +55,8 @@ def answer_cells(notebook: dict, assignment: Assignment) -> dict[str, str]:
     """Function name -> source of its answer cell (the last one, as the notebook runs)."""
     found = {}
     for cell in notebook.get("cells", []):
-        grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
-        if cell.get("cell_type") == "code" and grade_id in assignment.functions:
-            source = cell.get("source", "")
-            found[grade_id] = "".join(source) if isinstance(source, list) else str(source)
+        if cells.is_code(cell) and cells.grade_id(cell) in assignment.functions:
+            found[cells.grade_id(cell)] = cells.source(cell)
     return found
 
 
