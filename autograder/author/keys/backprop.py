@@ -15,6 +15,7 @@ import numpy as np
 
 from ...core import plain
 from ..references import _keras, _pair
+from . import key
 
 PARTS = ("dx", "dw", "db")
 
@@ -65,6 +66,7 @@ def _pool_layer(kind, pool_size, strides):
 # im2col
 
 
+@key
 def im2col(images, kernel_size) -> np.ndarray:
     """(N, H, W, C) -> (N, H_out, W_out, kh*kw*C): ``Conv2D`` with a one-hot kernel, output
     channel ``(u*kw + v)*C + c`` picking entry (u, v, c) of each window, the order of
@@ -75,6 +77,7 @@ def im2col(images, kernel_size) -> np.ndarray:
     return np.asarray(_conv_layer(picks)(_f64(images)))
 
 
+@key
 def im2col_channels_first(images, kernel_size) -> np.ndarray:
     """Columns ordered (c, u, v), as CS231n's channels-first im2col: the order of
     ``kernel.transpose(2, 0, 1, 3).reshape(-1, F)``, not of ``kernel.reshape(-1, F)``."""
@@ -84,6 +87,7 @@ def im2col_channels_first(images, kernel_size) -> np.ndarray:
     return cols.reshape(n, h_out, w_out, kh, kw, c).transpose(0, 1, 2, 5, 3, 4).reshape(n, h_out, w_out, -1)
 
 
+@key
 def im2col_window_transposed(images, kernel_size) -> np.ndarray:
     """Columns ordered (v, u, c): the window flattened column by column."""
     n, h_out, w_out, _ = (cols := im2col(images, kernel_size)).shape
@@ -96,6 +100,7 @@ def im2col_window_transposed(images, kernel_size) -> np.ndarray:
 # Convolution
 
 
+@key
 @_memo
 def conv2d_gradients(dout, images, kernels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(dx, dw, db) of ``sum(Conv2D(images) * dout)``, by ``tf.GradientTape`` on a ``Conv2D``
@@ -121,6 +126,7 @@ def _steps(shape) -> np.ndarray:
     return np.concatenate([steps, -steps])
 
 
+@key
 def numerical_input_gradient(layer, x, dout) -> np.ndarray:
     """Central differences of ``sum(layer(x) * dout)`` with respect to each entry of ``x``.
     A layer treats batch items apart, so every perturbed copy of item n goes through the
@@ -134,6 +140,7 @@ def numerical_input_gradient(layer, x, dout) -> np.ndarray:
     return grad
 
 
+@key
 @_memo
 def conv2d_numerical(dout, images, kernels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(dx, dw, db) by central differences through the Keras ``Conv2D`` forward pass. For dw
@@ -156,6 +163,7 @@ def conv2d_numerical(dout, images, kernels) -> tuple[np.ndarray, np.ndarray, np.
     return dx, dw, db
 
 
+@key
 def kernel_not_flipped(dout, images, kernels):
     """dx as a full correlation of dout with the kernel as it is: the dx of a layer whose
     kernel is flipped (dw and db are right)."""
@@ -163,6 +171,7 @@ def kernel_not_flipped(dout, images, kernels):
     return (dx, *conv2d_gradients(dout, images, kernels)[1:])
 
 
+@key
 def windows_overwrite(dout, images, kernels):
     """Each window's contribution to dx assigned (``=``) instead of added, positions in
     row-major order: where windows overlap, the last one wins."""
@@ -175,6 +184,7 @@ def windows_overwrite(dout, images, kernels):
     return (dx, *conv2d_gradients(dout, images, kernels)[1:])
 
 
+@key
 def first_item_only(dout, images, kernels):
     """Only batch item 0 is used: dx is zero for the others, dw and db are item 0's."""
     kept = _f64(dout).copy()
@@ -182,12 +192,14 @@ def first_item_only(dout, images, kernels):
     return conv2d_gradients(kept, images, kernels)
 
 
+@key
 def mean_over_positions(dout, images, kernels):
     """dw and db averaged over the N * H_out * W_out positions instead of summed."""
     n, h_out, w_out, _ = np.shape(dout)
     return conv2d_gradients(_f64(dout) / (n * h_out * w_out), images, kernels)
 
 
+@key
 def per_item(dout, images, kernels):
     """dw (N, kh, kw, C, F) and db (N, F): one gradient per batch item, not summed."""
     dout, images = _f64(dout), _f64(images)
@@ -210,6 +222,7 @@ _CONV_KEYS = {
 }
 
 
+@key
 def conv_part(dout, images, kernels, part="dx", sim="conv2d_gradients"):
     """One array (``part`` "dx", "dw" or "db") of what the key named ``sim`` gives: the
     tape's gradients, the numerical ones, or a simulated mistake."""
@@ -220,6 +233,7 @@ def conv_part(dout, images, kernels, part="dx", sim="conv2d_gradients"):
 # Max pooling
 
 
+@key
 @_memo
 def pool_gradient(dout, x, pool_size=2, strides=None, kind="max") -> np.ndarray:
     """dx of ``sum(pool(x) * dout)`` by ``tf.GradientTape`` on ``MaxPooling2D`` (or
@@ -233,11 +247,13 @@ def pool_gradient(dout, x, pool_size=2, strides=None, kind="max") -> np.ndarray:
     return np.asarray(tape.gradient(loss, x))
 
 
+@key
 def maxpool_gradient(dout, x, pool_size=2, strides=None) -> np.ndarray:
     """The answer: ``MaxPooling2D``'s gradient."""
     return pool_gradient(dout, x, pool_size, strides)
 
 
+@key
 def maxpool_numerical(dout, x, pool_size=2, strides=None) -> np.ndarray:
     """dx by central differences through the Keras ``MaxPooling2D`` forward pass."""
     return numerical_input_gradient(_pool_layer("max", pool_size, strides), x, dout)
@@ -249,28 +265,33 @@ def _geometry(x, pool_size, strides):
     return (ph, pw), (sh, sw)
 
 
+@key
 def avg_gradient(dout, x, pool_size=2, strides=None) -> np.ndarray:
     """``AveragePooling2D``'s gradient: dout / (ph * pw) to every cell of the window."""
     return pool_gradient(dout, x, pool_size, strides, kind="avg")
 
 
+@key
 def spread_gradient(dout, x, pool_size=2, strides=None) -> np.ndarray:
     """dout copied to every cell of its window (added where windows overlap)."""
     (ph, pw), _ = _geometry(x, pool_size, strides)
     return avg_gradient(dout, x, pool_size, strides) * (ph * pw)
 
 
+@key
 def ones_upstream(dout, x, pool_size=2, strides=None) -> np.ndarray:
     """The mask alone: 1 for each window's maximum, dout not multiplied."""
     return pool_gradient(np.ones(np.shape(dout)), x, pool_size, strides)
 
 
+@key
 def pool_first_item_only(dout, x, pool_size=2, strides=None) -> np.ndarray:
     kept = _f64(dout).copy()
     kept[1:] = 0
     return pool_gradient(kept, x, pool_size, strides)
 
 
+@key
 def windows_step_one(dout, x, pool_size=2, strides=None) -> np.ndarray:
     """Window (i, j) taken at (i, j) instead of (i*sh, j*sw): the stride-1 layer's gradient
     with dout in its top-left block."""
@@ -290,6 +311,7 @@ def _windows(x, dout, pool_size, strides):
             yield i, j, (slice(None), slice(i * sh, i * sh + ph), slice(j * sw, j * sw + pw), slice(None))
 
 
+@key
 def mask_overwrite(dout, x, pool_size=2, strides=None) -> np.ndarray:
     """``dx[window] = mask * dout`` (assigned, not added), windows in row-major order: where
     windows overlap, a later window's zeros overwrite an earlier window's maximum."""
@@ -301,6 +323,7 @@ def mask_overwrite(dout, x, pool_size=2, strides=None) -> np.ndarray:
     return dx
 
 
+@key
 def max_over_channels(dout, x, pool_size=2, strides=None) -> np.ndarray:
     """The mask taken over the window's channels too: each item's window has one maximum,
     over (ph, pw, C), and it receives the dout of that maximum's channel."""
@@ -313,6 +336,7 @@ def max_over_channels(dout, x, pool_size=2, strides=None) -> np.ndarray:
     return dx
 
 
+@key
 def truncated(dout, x, pool_size=2, strides=None) -> np.ndarray:
     """dx stored in an integer array like x (np.zeros_like(uint8 x)): decimals cut off."""
     return np.trunc(maxpool_gradient(dout, x, pool_size, strides))

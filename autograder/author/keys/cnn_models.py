@@ -10,6 +10,7 @@ import numpy as np
 
 from ...execute import adapters
 from .. import references as ref
+from . import key
 
 
 def _pair(value) -> tuple[int, int]:
@@ -19,6 +20,7 @@ def _pair(value) -> tuple[int, int]:
     return int(a), int(b)
 
 
+@key
 def conv_params(kernel_size, in_channels, filters, use_bias=True) -> int:
     """``Conv2D(filters, kernel_size, use_bias=use_bias)`` built on ``in_channels``: its ``count_params()``."""
     keras = ref._keras()
@@ -27,15 +29,18 @@ def conv_params(kernel_size, in_channels, filters, use_bias=True) -> int:
     return int(layer.count_params())
 
 
+@key
 def params_no_bias(kernel_size, in_channels, filters, use_bias=True) -> int:
     return conv_params(kernel_size, in_channels, filters, use_bias=False)
 
 
+@key
 def params_bias_per_channel(kernel_size, in_channels, filters, use_bias=True) -> int:
     extra = int(in_channels) * int(filters) if use_bias else 0
     return conv_params(kernel_size, in_channels, filters, use_bias=False) + extra
 
 
+@key
 def cascade(input_shape, filters_per_layer, kernel_size=3) -> list:
     """Output shapes of stacked valid ``Conv2D(f, kernel_size)`` layers, from Keras."""
     shapes, shape = [], tuple(int(d) for d in input_shape)
@@ -45,6 +50,7 @@ def cascade(input_shape, filters_per_layer, kernel_size=3) -> list:
     return shapes
 
 
+@key
 def cascade_no_plus_one(input_shape, filters_per_layer, kernel_size=3) -> list:
     """Each layer shrinks H and W by kh and kw (the "+ 1" forgotten)."""
     kh, kw = _pair(kernel_size)
@@ -56,6 +62,7 @@ def cascade_no_plus_one(input_shape, filters_per_layer, kernel_size=3) -> list:
     return shapes
 
 
+@key
 def reference_cnn(input_shape=(28, 28, 1), n_classes=10, without=(), output="softmax"):
     """The seed 003 network. A simulated mistake leaves out the ReLUs after the layers named
     in ``without`` ("conv1", "conv2", "dense": both Conv2D layers and Dense(64)) or gives the
@@ -83,15 +90,18 @@ def reference_cnn(input_shape=(28, 28, 1), n_classes=10, without=(), output="sof
     )
 
 
+@key
 def expected_kind(kind, input_shape, n_classes) -> str:
     """The kind of model a function must build (no Keras needed)."""
     return kind
 
 
+@key
 def summary(input_shape, n_classes) -> dict:
     return adapters.model_summary(reference_cnn, input_shape, n_classes)
 
 
+@key
 def outputs(input_shape, n_classes, weights_seed, without=(), output="softmax") -> np.ndarray:
     """The seed network's outputs under seeded weights (with ``without``/``output``: a
     mistaken network's, see ``reference_cnn``)."""
@@ -107,6 +117,7 @@ def _outputs(input_shape, n_classes, weights_seed, without, output) -> np.ndarra
     return adapters.model_outputs(builder, input_shape, n_classes, weights_seed)
 
 
+@key
 def comparison_rules(x_train, y_train, x_test, y_test, **rules) -> dict:
     """What a comparison must satisfy (no training in the trusted process)."""
     return dict(rules)

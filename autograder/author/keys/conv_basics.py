@@ -6,35 +6,42 @@ from __future__ import annotations
 import numpy as np
 
 from ..references import conv2d_single, conv_output_shape, conv_weight_shapes
+from . import also, key
 
-__all__ = ["conv2d_single", "conv_output_shape", "conv_weight_shapes"]
+also(__name__, conv2d_single, conv_output_shape, conv_weight_shapes)
 
 
+@key
 def shape_no_plus_one(input_shape, filters, kernel_size, strides=1, padding="valid") -> tuple:
     """(N, H_out - 1, W_out - 1, F) for 'valid': the "+ 1" forgotten."""
     n, h, w, _ = conv_output_shape(input_shape, filters, kernel_size, strides, padding)
     return (n, h - 1, w - 1, filters) if padding == "valid" else (n, h, w, filters)
 
 
+@key
 def shape_stride_ignored(input_shape, filters, kernel_size, strides=1, padding="valid") -> tuple:
     return conv_output_shape(input_shape, filters, kernel_size, 1, padding)
 
 
+@key
 def shape_hw_swapped(input_shape, filters, kernel_size, strides=1, padding="valid") -> tuple:
     n, h, w, _ = conv_output_shape(input_shape, filters, kernel_size, strides, padding)
     return (n, w, h, filters)
 
 
+@key
 def weights_channels_first(in_channels, filters, kernel_size) -> tuple:
     """((F, C, kh, kw), (F,)): PyTorch's kernel layout."""
     (kh, kw, c, f), bias = conv_weight_shapes(in_channels, filters, kernel_size)
     return (f, c, kh, kw), bias
 
 
+@key
 def conv_flipped(image, kernel, bias=0.0) -> np.ndarray:
     return conv2d_single(image, np.asarray(kernel)[::-1, ::-1], bias)
 
 
+@key
 def conv_no_bias(image, kernel, bias=0.0) -> np.ndarray:
     return conv2d_single(image, kernel, 0.0)
 
@@ -44,20 +51,24 @@ def _channels(image) -> int:
     return 1 if image.ndim == 2 else image.shape[2]
 
 
+@key
 def conv_bias_per_channel(image, kernel, bias=0.0) -> np.ndarray:
     return conv2d_single(image, kernel, bias * _channels(image))
 
 
+@key
 def conv_bias_per_element(image, kernel, bias=0.0) -> np.ndarray:
     kh, kw = np.asarray(kernel).shape[:2]
     return conv2d_single(image, kernel, bias * kh * kw * _channels(image))
 
 
+@key
 def conv_mean(image, kernel, bias=0.0) -> np.ndarray:
     kh, kw = np.asarray(kernel).shape[:2]
     return conv2d_single(image, kernel, 0.0) / (kh * kw * _channels(image)) + bias
 
 
+@key
 def conv_stored_in_uint8(image, kernel, bias=0.0) -> np.ndarray:
     """Window sums of a uint8 image stored in an array of its own dtype: decimals cut off,
     values wrapped modulo 256 (the answer itself for other images)."""

@@ -8,27 +8,32 @@ import numpy as np
 
 from .. import references as ref
 from ..public.edge_detection import HORIZONTAL, VERTICAL
+from . import key
 
 SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 SOBEL_Y = SOBEL_X.T
 
 
+@key
 def vertical_kernel() -> np.ndarray:
     """The vertical-edge kernel [[-1, 1], [-1, 1]]."""
     return VERTICAL.copy()
 
 
+@key
 def horizontal_kernel() -> np.ndarray:
     """The horizontal-edge kernel [[-1, -1], [1, 1]]."""
     return HORIZONTAL.copy()
 
 
+@key
 def edges(image, kernel, bias=0.0) -> np.ndarray:
     """``Conv2D(1, kernel.shape)`` with weights ``kernel`` and ``[bias]`` on one gray image (H, W)
     -> (H - kh + 1, W - kw + 1)."""
     return ref.conv2d_single(image, np.asarray(kernel, dtype=np.float64), bias)
 
 
+@key
 def sobel(image) -> np.ndarray:
     """sqrt(gx**2 + gy**2), gx and gy the two feature maps of ``Conv2D(2, 3)`` with kernels kx and ky:
     (H, W) -> (H - 2, W - 2)."""
@@ -37,17 +42,20 @@ def sobel(image) -> np.ndarray:
     return np.sqrt(maps[0, :, :, 0] ** 2 + maps[0, :, :, 1] ** 2)
 
 
+@key
 def windows(X, kernel_shape) -> np.ndarray:
     """(N, H_out, W_out, kh, kw): every valid window of every image of X (N, H, W)."""
     return np.lib.stride_tricks.sliding_window_view(np.asarray(X, dtype=np.float64), tuple(kernel_shape), axis=(1, 2))
 
 
+@key
 def cross_correlate(X, kernel) -> np.ndarray:
     """Valid cross-correlation of each image in X (N, H, W) with ``kernel``: the targets Y of learn_kernel."""
     kernel = np.asarray(kernel, dtype=np.float64)
     return np.einsum("nijuv,uv->nij", windows(X, kernel.shape), kernel)
 
 
+@key
 def least_squares_kernel(X, Y, kernel_shape) -> np.ndarray:
     """The kernel that maps X to Y exactly: least squares over all windows (the data are well posed)."""
     kh, kw = (int(k) for k in kernel_shape)
@@ -56,22 +64,27 @@ def least_squares_kernel(X, Y, kernel_shape) -> np.ndarray:
     return solution.reshape(kh, kw)
 
 
+@key
 def vertical_swapped() -> np.ndarray:
     return HORIZONTAL.copy()
 
 
+@key
 def horizontal_swapped() -> np.ndarray:
     return VERTICAL.copy()
 
 
+@key
 def edges_flipped(image, kernel, bias=0.0):
     return edges(image, np.asarray(kernel)[::-1, ::-1], bias)
 
 
+@key
 def edges_no_bias(image, kernel, bias=0.0):
     return edges(image, kernel, 0.0)
 
 
+@key
 def edges_wrapped(image, kernel, bias=0.0):
     """Results stored in (or computed with) the uint8 image's own dtype wrap modulo 256."""
     out = edges(image, kernel, bias)
@@ -80,10 +93,12 @@ def edges_wrapped(image, kernel, bias=0.0):
     return np.mod(np.trunc(out), 256)
 
 
+@key
 def sobel_mean(image):
     return sobel(image) / 9.0
 
 
+@key
 def sobel_wrapped(image):
     """Slices of a uint8 image subtracted in uint8 (gx, gy wrap modulo 256), squared and summed
     in uint8 as well; np.sqrt of a uint8 array is float16."""
@@ -96,5 +111,6 @@ def sobel_wrapped(image):
     return np.sqrt(gx**2 + gy**2)
 
 
+@key
 def kernel_flipped(X, Y, kernel_shape):
     return least_squares_kernel(X, Y, kernel_shape)[::-1, ::-1]

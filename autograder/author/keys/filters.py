@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import references as ref
+from . import key
 
 
 def _pair(value) -> tuple[int, int]:
@@ -15,36 +16,43 @@ def _pair(value) -> tuple[int, int]:
     return int(a), int(b)
 
 
+@key
 def multi_filter_conv(images, kernels, biases, strides=1, padding="valid", activation=None) -> np.ndarray:
     """``Conv2D(F, (kh, kw), strides, padding, activation)`` with weights ``kernels``/``biases``:
     (N, H, W, C), (kh, kw, C, F), (F,) -> (N, H_out, W_out, F)."""
     return ref.conv2d(images, kernels, biases, strides, padding, activation)
 
 
+@key
 def flipped(images, kernels, biases, strides=1, padding="valid", activation=None):
     return ref.conv2d(images, np.asarray(kernels)[::-1, ::-1], biases, strides, padding, activation)
 
 
+@key
 def no_bias(images, kernels, biases, strides=1, padding="valid", activation=None):
     return ref.conv2d(images, kernels, np.zeros(np.shape(biases)), strides, padding, activation)
 
 
+@key
 def bias_per_channel(images, kernels, biases, strides=1, padding="valid", activation=None):
     c = np.shape(kernels)[2]
     return ref.conv2d(images, kernels, np.asarray(biases, dtype=np.float64) * c, strides, padding, activation)
 
 
+@key
 def bias_per_element(images, kernels, biases, strides=1, padding="valid", activation=None):
     kh, kw, c = np.shape(kernels)[:3]
     return ref.conv2d(images, kernels, np.asarray(biases, dtype=np.float64) * kh * kw * c, strides, padding, activation)
 
 
+@key
 def stride_ignored(images, kernels, biases, strides=1, padding="valid", activation=None):
     """The top-left block of the stride-1 output (windows start at every pixel)."""
     _, h_out, w_out, _ = ref.conv2d(images, kernels, biases, strides, padding).shape
     return ref.conv2d(images, kernels, biases, 1, padding, activation)[:, :h_out, :w_out]
 
 
+@key
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
     """TensorFlow's 'same' padding (before, after) along one axis: the extra cell goes after."""
     out = -(-size // stride)
@@ -52,6 +60,7 @@ def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
+@key
 def same_symmetric(images, kernels, biases, strides=1, padding="valid", activation=None):
     """'same' with the odd extra row/column of padding at the top/left, where Keras puts it
     at the bottom/right (a guess that the padding is centred the other way); the answer
@@ -67,20 +76,24 @@ def same_symmetric(images, kernels, biases, strides=1, padding="valid", activati
     return ref.conv2d(x, kernels, biases, strides, "valid", activation)
 
 
+@key
 def activation_missing(images, kernels, biases, strides=1, padding="valid", activation=None):
     return ref.conv2d(images, kernels, biases, strides, padding, None)
 
 
+@key
 def activation_applied(images, kernels, biases, strides=1, padding="valid", activation=None, applied="relu"):
     """``applied`` where no activation (None or "linear") was asked for."""
     return ref.conv2d(images, kernels, biases, strides, padding, applied)
 
 
+@key
 def wrong_activation(images, kernels, biases, strides=1, padding="valid", activation=None, applied="sigmoid"):
     """``applied`` where another activation was asked for."""
     return ref.conv2d(images, kernels, biases, strides, padding, applied)
 
 
+@key
 def kernels_reshaped(images, kernels, biases, strides=1, padding="valid", activation=None):
     """Filter q taken as ``kernels.reshape(F, kh, kw, C)[q]`` (a reshape where a transpose to
     filter-first order was meant): what Conv2D gives with those scrambled filters."""
@@ -89,6 +102,7 @@ def kernels_reshaped(images, kernels, biases, strides=1, padding="valid", activa
     return ref.conv2d(images, np.moveaxis(scrambled, 0, -1), biases, strides, padding, activation)
 
 
+@key
 def stored_in_uint8(images, kernels, biases, strides=1, padding="valid", activation=None):
     """The window sums of a uint8 image stored in an array of its own dtype (``np.zeros_like``
     of the image, or ``np.zeros(..., dtype=images.dtype)``): decimals cut off and values
@@ -105,12 +119,14 @@ def stored_in_uint8(images, kernels, biases, strides=1, padding="valid", activat
     return out
 
 
+@key
 def mean(images, kernels, biases, strides=1, padding="valid", activation=None):
     kh, kw, c = np.shape(kernels)[:3]
     scaled = np.asarray(kernels, dtype=np.float64) / (kh * kw * c)
     return ref.conv2d(images, scaled, biases, strides, padding, activation)
 
 
+@key
 def filters_summed(images, kernels, biases, strides=1, padding="valid", activation=None):
     """Every output channel gets the sum over all filters' window sums (plus its own bias)."""
     kernels = np.asarray(kernels, dtype=np.float64)
@@ -124,11 +140,13 @@ def _widen(array: np.ndarray) -> np.ndarray:
     return array.astype(np.int64) if array.dtype.kind in "iu" and array.dtype.itemsize < 8 else array
 
 
+@key
 def channels_first(feature_maps) -> np.ndarray:
     """(H, W, F) -> (F, H, W); (N, H, W, F) -> (N, F, H, W). Values only: the dtype is checked by the comparator."""
     return _widen(np.moveaxis(np.asarray(feature_maps), -1, -3).copy())
 
 
+@key
 def reshaped_first(feature_maps) -> np.ndarray:
     """``feature_maps.reshape(..., F, H, W)``: the channels-first shape, with the values left in memory order."""
     feature_maps = np.asarray(feature_maps)
@@ -136,6 +154,7 @@ def reshaped_first(feature_maps) -> np.ndarray:
     return _widen(feature_maps.reshape(*batch, f, h, w).copy())
 
 
+@key
 def swapaxes_first_last(feature_maps) -> np.ndarray:
     """The seed's ``swapaxes(0, -1)``: the filter axis moves to the front, but H and W trade places."""
     return _widen(np.swapaxes(np.asarray(feature_maps), -3, -1).copy())

@@ -7,8 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import references as ref
+from . import also, key
 
 pool2d = ref.pool2d
+also(__name__, pool2d)
 
 
 def _pair(value) -> tuple[int, int]:
@@ -58,12 +60,14 @@ def _pool_padded(x, kind, pool, strides, pads, fill=-np.inf, count_padding=False
     return sums / counts
 
 
+@key
 def padding_zeros(x, pool_size=2, strides=None, padding="valid", kind="max"):
     """'same' pads with 0 (max) / counts the padded cells (avg)."""
     pool, stride, pads, _ = _geometry(x, pool_size, strides, padding)
     return _pool_padded(x, kind, pool, stride, pads, fill=0.0, count_padding=True)
 
 
+@key
 def padding_wrapped(x, pool_size=2, strides=None, padding="valid", kind="max"):
     """'same' max pooling of an unsigned integer image padded with -1 (or ``x.min() - 1``) in
     its own dtype: the padding wraps to the dtype's largest value (255 in uint8) and wins."""
@@ -72,17 +76,20 @@ def padding_wrapped(x, pool_size=2, strides=None, padding="valid", kind="max"):
     return _pool_padded(x, kind, pool, stride, pads, fill=float(np.iinfo(x.dtype).max))
 
 
+@key
 def padding_symmetric(x, pool_size=2, strides=None, padding="valid", kind="max"):
     """'same' puts the extra padded row/column at the top/left."""
     pool, stride, pads, _ = _geometry(x, pool_size, strides, padding, extra_first=True)
     return _pool_padded(x, kind, pool, stride, pads)
 
 
+@key
 def other_kind(x, pool_size=2, strides=None, padding="valid", kind="max"):
     """Average pooling where max was asked, and the other way round."""
     return ref.pool2d(x, "avg" if kind == "max" else "max", pool_size, strides, padding)
 
 
+@key
 def over_channels(x, pool_size=2, strides=None, padding="valid", kind="max"):
     """One value per window for all channels: the window's max (mean) over its channels too."""
     out = ref.pool2d(x, kind, pool_size, strides, padding).astype(np.float64)
@@ -90,17 +97,20 @@ def over_channels(x, pool_size=2, strides=None, padding="valid", kind="max"):
     return np.broadcast_to(merged, out.shape).copy()
 
 
+@key
 def default_stride_one(x, pool_size=2, strides=None, padding="valid", kind="max"):
     """strides=None taken as 1 instead of pool_size."""
     return ref.pool2d(x, kind, pool_size, 1 if strides is None else strides, padding)
 
 
+@key
 def windows_step_one(x, pool_size=2, strides=None, padding="valid", kind="max"):
     """The output has the right size, but window (i, j) starts at (i, j), not (i*sh, j*sw)."""
     pool, _, pads, (h_out, w_out) = _geometry(x, pool_size, strides, padding)
     return _pool_padded(x, kind, pool, 1, pads)[:, :h_out, :w_out, :]
 
 
+@key
 def mean_truncated(x, pool_size=2, strides=None, padding="valid", kind="avg"):
     """Means stored in an integer array like the input (np.zeros_like(x) for an integer x):
     the decimals are cut off."""

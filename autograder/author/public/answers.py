@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +30,33 @@ _derived: dict[str, Any] = {}
 
 
 def _call(name: str, *args: Any, **kwargs: Any) -> Any:
-    module, function = name.rsplit(".", 1)
-    return getattr(importlib.import_module(f"{KEYS}.{module}"), function)(*args, **kwargs)
+    return importlib.import_module(KEYS).resolve(name)(*args, **kwargs)
 
 
-def answer(name: str) -> functools.partial:
-    """A picklable callable that runs ``autograder.keys.<name>`` (name "module.function")."""
-    if name.count(".") != 1:
-        raise ValueError(f"Expected a key name 'module.function'. Received: name={name!r}")
-    return functools.partial(_call, name)
+def answer(key: str | Callable) -> functools.partial:
+    """A picklable callable that runs an answer key registered in ``autograder.author.keys``
+    (with its ``@key`` decorator): the key itself (in instructor-only modules) or its name
+    "<module>.<function>" (in the modules that ship, which cannot import the keys). The
+    name is resolved when the handle is called; ``tests/test_keys.py`` resolves every
+    check's handles.
+    """
+    if callable(key):
+        module, name = getattr(key, "__module__", ""), getattr(key, "__name__", "")
+        if not module.startswith(KEYS + "."):
+            raise ValueError(f"Expected a function of {KEYS}. Received: key={key!r}")
+        key = f"{module.rsplit('.', 1)[-1]}.{name}"
+    if not isinstance(key, str) or key.count(".") != 1:
+        raise ValueError(f"Expected a key name 'module.function'. Received: key={key!r}")
+    return functools.partial(_call, key)
+
+
+def key_name(handle: Callable) -> str | None:
+    """The key name an ``answer`` handle runs (through ``functools.partial`` layers), or None."""
+    while isinstance(handle, functools.partial):
+        if handle.func is _call:
+            return handle.args[0]
+        handle = handle.func
+    return None
 
 
 @functools.cache
