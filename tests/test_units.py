@@ -174,3 +174,22 @@ def test_cells_are_told_apart_by_their_nbgrader_marks_as_saved():
     assert not cells.is_test(cell(grade_id="test_x", solution=True, grade=True))
     # malformed metadata (as a student's editor may leave it) is no mark at all
     assert cells.marks({"metadata": {"nbgrader": "test"}}) == {} and cells.tags({"metadata": {"tags": "demo"}}) == []
+
+
+def test_every_limit_is_an_option_of_grade_and_a_trait_of_nbgraders_autograde_with_its_default():
+    import dataclasses
+
+    from traitlets.config import Config
+
+    from autograder.frontends.cli import build_parser
+    from autograder.frontends.nbgrader_plugin import SandboxAutograde
+
+    grade = build_parser().parse_args(["grade", "submitted", "--out", "reports"])
+    traits = SandboxAutograde.class_traits(config=True)
+    for limit in dataclasses.fields(Limits):
+        assert getattr(grade, limit.name) == limit.default, limit.name
+        assert traits[limit.name].default_value == limit.default, limit.name
+        assert limit.metadata["help"] and limit.metadata["unit"], limit.name
+    config = Config()
+    config.SandboxAutograde.processes = 99
+    assert SandboxAutograde(config=config).processes == 99

@@ -52,23 +52,41 @@ class IsolationUnavailable(GraderError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for one submission."""
+    """Resource limits for one submission. Each limit is described once, here: its
+    field's ``metadata`` holds its ``help`` and ``unit``, which the command line's
+    options and nbgrader's ``SandboxAutograde`` traits are made from. (``threads=0``
+    leaves TensorFlow's default when the sandbox is called directly; the front ends
+    share the cores out.)"""
 
-    cell_seconds: float = 60.0
-    """Wall time one notebook cell may take."""
-    submission_seconds: float = 300.0
-    """Wall time for the whole submission: all cells and all calls."""
-    memory_bytes: int = 3 * 2**30
-    """Address space the child may add beyond the preloaded libraries."""
-    output_bytes: int = 2**20
-    """Captured output kept per cell; the rest is counted and dropped."""
-    threads: int = 0
-    """CPU threads TensorFlow may use in one submission; 0 leaves TensorFlow's
-    default (every core). The batch grader shares the cores out among its workers."""
-    scratch_bytes: int = 256 * 2**20
-    """Size of the child's private /tmp (and /dev/shm), and the largest file it may write."""
-    processes: int = 512
-    """Processes and threads the child's user may have (RLIMIT_NPROC)."""
+    cell_seconds: float = field(default=60.0, metadata={"help": "wall time per notebook cell", "unit": "s"})
+    submission_seconds: float = field(
+        default=300.0, metadata={"help": "wall time per submission: all its cells and calls", "unit": "s"}
+    )
+    memory_bytes: int = field(
+        default=3 * 2**30,
+        metadata={"help": "address space a submission may add beyond the preloaded libraries", "unit": "bytes"},
+    )
+    output_bytes: int = field(
+        default=2**20,
+        metadata={"help": "captured output kept per cell (the rest is counted and dropped)", "unit": "bytes"},
+    )
+    threads: int = field(
+        default=0,
+        metadata={
+            "help": "TensorFlow threads per submission; 0: the cores shared out among the submissions graded at once",
+            "unit": "threads",
+        },
+    )
+    scratch_bytes: int = field(
+        default=256 * 2**20,
+        metadata={
+            "help": "size of a submission's private /tmp (and /dev/shm), and the largest file it may write",
+            "unit": "bytes",
+        },
+    )
+    processes: int = field(
+        default=512, metadata={"help": "processes and threads a submission's user may have", "unit": "processes"}
+    )
 
     def __post_init__(self):
         for f in dataclasses.fields(self):

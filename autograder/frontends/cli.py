@@ -19,16 +19,6 @@ from pathlib import Path
 from ..core import i18n
 from ..execute.sandbox import Limits
 
-_LIMIT_HELP = {
-    "cell_seconds": "wall time per notebook cell",
-    "submission_seconds": "wall time per submission",
-    "memory_bytes": "memory a submission may add (bytes)",
-    "output_bytes": "captured output kept per cell (bytes)",
-    "threads": "TensorFlow threads per submission, 0: the cores shared out among the workers",
-    "scratch_bytes": "size of a submission's private /tmp, and the largest file it may write (bytes)",
-    "processes": "processes and threads a submission may have",
-}
-
 
 def _default(function, name):
     return inspect.signature(function).parameters[name].default
@@ -38,9 +28,8 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("sandbox limits")
     for f in dataclasses.fields(Limits):
         flag = "--" + f.name.replace("_", "-")
-        group.add_argument(
-            flag, type=type(f.default), default=f.default, help=f"{_LIMIT_HELP[f.name]} (default {f.default})"
-        )
+        help = f"{f.metadata['help']} ({f.metadata['unit']}; default {f.default})"
+        group.add_argument(flag, type=type(f.default), default=f.default, help=help)
 
 
 def _limits(args) -> Limits:

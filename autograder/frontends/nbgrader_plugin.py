@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import copy
+import dataclasses
 import glob
 import os
 from pathlib import Path
@@ -40,7 +41,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
-from traitlets import Bool, CaselessStrEnum, Float, Integer
+from traitlets import Bool, CaselessStrEnum, Float, HasTraits, Integer
 
 from ..core import cells, i18n
 from ..core.course import ASSIGNMENTS, Assignment
@@ -172,13 +173,21 @@ class SubmissionExporter(NotebookExporter):
         return nb
 
 
-class SandboxAutograde(NbGraderPreprocessor):
+def _limit_trait(limit: dataclasses.Field) -> Float | Integer:
+    """The configurable trait of one sandbox limit: its default, help and unit as ``Limits`` describes them."""
+    trait = Float if isinstance(limit.default, float) else Integer
+    return trait(limit.default, help=f"{limit.metadata['help'].capitalize()} ({limit.metadata['unit']}).").tag(
+        config=True
+    )
+
+
+_LimitTraits = type("_LimitTraits", (HasTraits,), {f.name: _limit_trait(f) for f in dataclasses.fields(Limits)})
+"""One trait per sandbox limit (``SandboxAutograde.cell_seconds``, ...), each made from ``Limits``."""
+
+
+class SandboxAutograde(NbGraderPreprocessor, _LimitTraits):
     """Execute and grade the notebook in the sandbox; outputs carry the verdict."""
 
-    cell_seconds = Float(Limits.cell_seconds, help="Wall time per notebook cell.").tag(config=True)
-    submission_seconds = Float(Limits.submission_seconds, help="Wall time per submission.").tag(config=True)
-    memory_bytes = Integer(Limits.memory_bytes, help="Memory a submission may add.").tag(config=True)
-    output_bytes = Integer(Limits.output_bytes, help="Captured output kept per cell.").tag(config=True)
     show_hidden = Bool(False, help="Show hidden checks' descriptions and feedback (once grades are published).").tag(
         config=True
     )
@@ -207,8 +216,9 @@ class SandboxAutograde(NbGraderPreprocessor):
             raise RuntimeError(f"SandboxAutograde: {info.get('assignment')!r} is not an assignment of this course")
         student = info.get("student", "")
         workers = self.workers or os.cpu_count() or 1
-        threads = max(1, (os.cpu_count() or 1) // workers)  # submissions run side by side
-        limits = Limits(self.cell_seconds, self.submission_seconds, self.memory_bytes, self.output_bytes, threads)
+        limits = Limits(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Limits)})
+        if not limits.threads:  # submissions run side by side: the cores shared out among them
+            limits = dataclasses.replace(limits, threads=max(1, (os.cpu_count() or 1) // workers))
         grader = shared_grader(limits, self.isolation)
         unreadable = (nb.metadata.get("autograder") or {}).get("unreadable")
         if unreadable:  # see SubmissionExporter
