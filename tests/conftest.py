@@ -38,7 +38,13 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def grader():
+    """The session's grader, warm: its fork servers preloaded and 01's references
+    computed here, so that no test's own time limit pays for that."""
     with Grader(TEST_LIMITS) as g:
+        conv_basics = ASSIGNMENTS["01_conv_basics"]
+        g.prepare(conv_basics)
+        g.warm_up()
+        g.references(conv_basics)
         yield g
 
 

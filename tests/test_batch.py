@@ -43,10 +43,17 @@ def test_bad_arguments_get_a_clear_message():
     assert proc.returncode == 2 and "assignment='99_nothing'" in proc.stderr
 
 
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> tuple[Path, Path, dict]:
+    """alice, bob and carol's 01 graded once by the batch grader: (class, reports, figures)."""
+    tmp = tmp_path_factory.mktemp("batch")
+    root, out = small_class(tmp), tmp / "out"
+    return root, out, batch.grade([root], out, limits=TEST_LIMITS, progress=False)
+
+
 @pytest.mark.slow
-def test_reports_per_student_and_for_the_class(tmp_path):
-    out = tmp_path / "out"
-    figures = batch.grade([small_class(tmp_path)], out, limits=TEST_LIMITS, progress=False)
+def test_reports_per_student_and_for_the_class(graded):
+    _, out, figures = graded
     assert figures["graded"] == 3 and figures["grader_errors"] == 0
     rows = list(csv.reader((out / "grades.csv").open()))
     assert rows[0][:3] == ["student", "01_conv_basics", "01_conv_basics:conv_output_shape"]
@@ -69,9 +76,9 @@ def test_hidden_details_appear_once_grades_are_published(tmp_path):
 
 
 @pytest.mark.slow
-def test_resume_grades_only_what_is_missing(tmp_path):
-    root, out = small_class(tmp_path), tmp_path / "out"
-    batch.grade([root], out, limits=TEST_LIMITS, progress=False)
+def test_resume_grades_only_what_is_missing(graded, tmp_path):
+    root, first, _ = graded
+    out = shutil.copytree(first, tmp_path / "out")  # the manifest names results relative to the folder
     (out / "carol" / "01_conv_basics" / "results.json").unlink()
     before = (out / "alice" / "01_conv_basics" / "results.json").stat().st_mtime_ns
     figures = batch.grade([root], out, limits=TEST_LIMITS, progress=False, resume=True)
