@@ -672,3 +672,78 @@ def students(ctx: dict) -> dict[str, Student]:
         "string_leak": Student(cells=(p(),), replace={"conv_weight_shapes": STRING_LEAK}, **quiet),
         "sleeper": Student(cells=(sleeper(f"{MARKER}-{token}-sleeper"),), **quiet),
     }
+
+
+# --- between sandboxes: signals and process budgets ----------------------------------------------
+
+SIBLING_ATTACKS = {
+    "kill_group": "time.sleep(1.5)\nos.kill(0, signal.SIGKILL)",
+    "stop_group": "time.sleep(1.5)\nos.kill(0, signal.SIGSTOP)",
+    "kill_all": "time.sleep(1.5)\nos.kill(-1, signal.SIGKILL)\ntime.sleep(3)",
+    "stop_all": "time.sleep(1.5)\nos.kill(-1, signal.SIGSTOP)\ntime.sleep(3)",
+    "fork_bomb": (
+        "import resource\n"
+        "for limit in (resource.RLIMIT_NPROC, resource.RLIMIT_NOFILE):\n"
+        "    try:\n"
+        "        resource.setrlimit(limit, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))\n"
+        "    except (ValueError, OSError):\n"
+        "        pass\n"
+        "while True:\n"
+        "    try:\n"
+        "        if os.fork() == 0:\n"
+        "            time.sleep(4)\n"
+        "            os._exit(0)\n"
+        "    except OSError:\n"
+        "        break\n"
+        "time.sleep(4)"
+    ),
+}
+"""Cells that reach for sandboxes graded at the same time (each starts with ``import os,
+signal, time``); the bystander, graded beside them, must not notice."""
+
+BYSTANDER = (
+    "import os, time\n"
+    "done = 0\n"
+    "for _ in range(4):\n"
+    "    time.sleep(0.5)\n"
+    "    kids = []\n"
+    "    for _ in range(20):\n"
+    "        pid = os.fork()\n"
+    "        if pid == 0:\n"
+    "            time.sleep(0.3)\n"
+    "            os._exit(0)\n"
+    "        kids.append(pid)\n"
+    "    done += sum(os.waitpid(k, 0)[1] == 0 for k in kids)\n"
+    "print('bystander', done)"
+)
+"""An honest cell that needs 20 processes at a time, four times over about 3 s."""
+
+SIBLINGS = """
+import json, sys, threading
+from autograder.execute import isolation, sandbox
+from autograder.execute.forkserver import ForkServer
+sys.path.insert(0, sys.argv[1])
+import attacks
+
+limits = sandbox.Limits(cell_seconds=6.0, submission_seconds=30.0, processes=64)
+server = ForkServer("numpy")
+server.warm_up()
+runs = {}
+
+def grade(name, source):
+    runs[name] = sandbox.run_submission({"numpy": server}, [(0, source)], [], limits)
+
+jobs = {f"attack_{n}": "import os, signal, time\\n" + s for n, s in attacks.SIBLING_ATTACKS.items()}
+jobs.update({"bystander_1": attacks.BYSTANDER, "bystander_2": attacks.BYSTANDER})
+threads = [threading.Thread(target=grade, args=item) for item in jobs.items()]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+server.stop()
+cells = {n: {"error": r.cells[0].error, "output": r.cells[0].output} for n, r in runs.items() if 0 in r.cells}
+print(json.dumps({"budget": isolation.process_budget(), "cells": cells}))
+"""
+"""A program (run as the grader's user, with the tests folder as its first argument): the
+attacks and two bystanders in sandboxes of one NumPy fork server, all at once; prints
+each cell's error and output as JSON."""

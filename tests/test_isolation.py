@@ -552,3 +552,26 @@ def test_a_string_answer_leaks_neither_the_answer_nor_the_secret(batch):
 def test_no_process_outlives_the_grader(batch):
     _result(batch, "sleeper")
     assert batch.survivors == []
+
+
+# --- 14. between students: signals and process budgets ------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("user", ["root", "unprivileged"])
+def test_no_sandbox_can_signal_stop_or_outfork_a_classmate(user):
+    if user == "unprivileged" and (reason := _unprivileged_python_works()):
+        pytest.skip(reason)
+    with tempfile.TemporaryDirectory(prefix="agsiblings-") as work:
+        script = Path(work) / "siblings.py"
+        script.write_text(attacks.SIBLINGS)
+        os.chmod(work, 0o755)
+        os.chmod(script, 0o644)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+        cmd = _prefix(user, env) + [sys.executable, str(script), str(ROOT / "tests")]
+        proc = subprocess.run(cmd, env=env, cwd="/", capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.splitlines()[-1])
+    for name in ("bystander_1", "bystander_2"):
+        cell = report["cells"].get(name)
+        assert cell == {"error": None, "output": "bystander 80\n"}, (report["budget"], name, cell)

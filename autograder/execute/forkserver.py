@@ -88,6 +88,7 @@ def _run_child(kind: str, channel: socket.socket, request: dict, view, root: str
     from . import child, isolation
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    os.setsid()  # not the fork server's group: kill(0, ...) in one sandbox never reaches another
     fd = channel.detach()
     os.closerange(3, fd)
     os.closerange(fd + 1, 65536)

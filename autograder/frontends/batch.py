@@ -21,6 +21,7 @@ from ..core import i18n
 from ..core.i18n import _
 from ..core.results import NotebookResult, all_failed
 from ..core.submissions import Submission, discover
+from ..execute.isolation import process_budget
 from ..execute.sandbox import Limits
 from ..judge import scoring
 from ..judge.engine import Grader
@@ -192,6 +193,7 @@ def grade(
     errors = 0
     if isolation == "none":
         print(WEAKER, file=sys.stderr)
+    print(f"Process limits: {process_budget()}.", file=sys.stderr)
     if dask:
         results, computed = _on_dask(todo, dask, limits, hidden, isolation, lang), None
     else:
