@@ -150,7 +150,7 @@ def _kill(pids) -> None:
 def _chown(folder: Path, user: str) -> None:
     entry = pwd.getpwnam(user)
     for path in [folder, *folder.rglob("*")]:
-        os.chown(path, entry.pw_uid, entry.pw_gid)
+        os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)  # never a link's target
 
 
 class _Listener:
@@ -285,6 +285,32 @@ def batch(request):
             shutil.rmtree(work, ignore_errors=True)
 
 
+FILE_ATTACKS = ("link_solution", "link_folder", "nested_names", "deep_notebook")
+"""Students whose submitted files, not their code, attack the grader (``_submitted_files``)."""
+
+
+def _submitted_files(b: Batch, solution: str, names: list[str]) -> None:
+    """A notebook that is a link to the instructor's solution, a student folder that is a
+    link to a classmate's, stubs nested in one submission under two classmates' names,
+    and a notebook nested 100,000 deep."""
+    own = Path(ASSIGNMENT) / attacks.SPEC.notebook
+    stubs = attacks.notebook(attacks.Student(base="stubs"))
+    for name in names:
+        if name == "link_solution":
+            (b.cls / name / ASSIGNMENT).mkdir(parents=True)
+            (b.cls / name / own).symlink_to(solution)
+        elif name == "link_folder":
+            (b.cls / name).symlink_to(b.cls / "honest")
+        elif name == "nested_names":
+            synth.write(stubs, b.cls / name / own)
+            for classmate in ("honest", "zz_victim"):
+                synth.write(stubs, b.cls / name / ASSIGNMENT / classmate / own)
+        else:
+            (b.cls / name / ASSIGNMENT).mkdir(parents=True)
+            (b.cls / name / own).write_text('{"cells": [], "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    b.students += names
+
+
 def _grade(b: Batch, listener: _Listener) -> None:
     # grade with a copy of the course (so an attack that writes into the package cannot damage the checkout)
     site = b.work / "course"
@@ -314,6 +340,7 @@ def _grade(b: Batch, listener: _Listener) -> None:
     b.students = _selected(everyone)
     for name in b.students:
         synth.write(attacks.notebook(everyone[name]), b.cls / name / ASSIGNMENT / attacks.SPEC.notebook)
+    _submitted_files(b, ctx["solutions"][1], _selected(FILE_ATTACKS))
     b.notebooks_before = _tree(b.cls)
     planted = {
         "score": 0.0,
@@ -575,3 +602,20 @@ def test_no_sandbox_can_signal_stop_or_outfork_a_classmate(user):
     for name in ("bystander_1", "bystander_2"):
         cell = report["cells"].get(name)
         assert cell == {"error": None, "output": "bystander 80\n"}, (report["budget"], name, cell)
+
+
+# --- 15. submitted files: links, layout, size and nesting --------------------------------------
+
+
+def test_submitted_files_are_read_as_a_strangers_data(batch):
+    for student, reason in (
+        ("link_solution", "conv_basics.ipynb is a symbolic link"),
+        ("link_folder", "link_folder is a symbolic link"),
+        ("deep_notebook", "nested more than 64 levels deep"),
+    ):
+        data = _result(batch, student)
+        assert data["score"] == 0 and reason in data["output"], (student, data["output"])
+    assert _result(batch, "nested_names")["score"] == 0
+    assert batch.returncode == 0, f"exit code {batch.returncode}\n{batch.log}"
+    _classmates_intact(batch)
+    assert _result(batch, "zz_victim")["score"] == FULL

@@ -42,7 +42,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, CaselessStrEnum, Float, Integer
 
-from ..core import i18n
+from ..core import i18n, intake
 from ..core.course import ASSIGNMENTS, Assignment
 from ..core.results import totals
 from ..execute import notebook
@@ -147,9 +147,13 @@ class SubmissionExporter(NotebookExporter):
     """
 
     def from_file(self, file_stream, resources=None, **kw):
-        name = os.path.basename(getattr(file_stream, "name", "") or "notebook.ipynb")
+        path = getattr(file_stream, "name", "") or ""
+        name = os.path.basename(path or "notebook.ipynb")
         try:
-            text = file_stream.read()
+            refused = intake.refusal(Path(path)) if path else None  # nbgrader opened it through any link
+            if refused is not None:
+                raise notebook.NotebookError(refused.message(), refused)
+            text = file_stream.read(intake.MAX_NOTEBOOK_BYTES + 1)
             notebook.parse(text, name)  # the batch grader's reasons
             nb = nbformat.reads(text, as_version=4)
         except Exception as err:  # whatever the file holds

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..author.public.answers import frozen
 from ..core import compare as comparators
-from ..core import i18n
+from ..core import i18n, intake
 from ..core.excerpts import excerpt
 from ..core.i18n import N_, _
 from ..core.plain import describe, to_plain
@@ -39,6 +39,7 @@ EXECUTION_MESSAGES = calls.ERRORS + (
     N_("{name} is not a notebook: it has no list of cells"),
     N_("notebook not found: {path}"),
     N_("cannot read notebook {path}: {error}"),
+    *intake.MESSAGES.values(),
 )
 """What the execution stage says in English (``autograder.execute``: ``calls.ERRORS``,
 and as the sandbox, the child and the notebook reader write them), for ``reword`` to
