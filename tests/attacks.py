@@ -414,6 +414,48 @@ NOTE = "autograder feedback: shapes off; no setprofile, no ctypes, no f_globals 
 
 INNOCENT_CONV = "# no ctypes or setprofile here, as the autograder asks\n" + NUMPY_CONV
 
+PHRASE = "must compute with NumPy only"
+"""The words the judge once searched the child's error text for."""
+
+PHRASE_CELL = f"""print("Rule of this notebook: conv2d_manual {PHRASE}.")
+raise RuntimeError("reminder to myself: conv2d_manual {PHRASE}")
+"""
+"""A cell that prints the phrase and fails with it (a failed cell costs nothing by itself)."""
+
+PHRASE_CONV = f"""import numpy as np
+RULE = "conv2d_manual {PHRASE}"  # {PHRASE}
+def conv2d_manual(image, kernel, bias=0.0):
+    print(RULE)
+    try:
+        raise ValueError(RULE)
+    except ValueError:
+        pass
+    image = np.asarray(image, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    kh, kw = kernel.shape[:2]
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel) + bias
+    return out
+"""
+"""An honest answer with the phrase in a comment, a string, its output and an exception."""
+
+READ_ONLY_CONV = f"""import numpy as np
+def conv2d_manual(image, kernel, bias=0.0):
+    image[...] = np.asarray(image)  # in place, as the notebook allows: {PHRASE}
+    image = np.asarray(image, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    kh, kw = kernel.shape[:2]
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel) + bias
+    return out
+"""
+"""The issue's case: an honest answer whose in-place line raises on a read-only input,
+with the phrase in that line's comment: only the read-only check may fail."""
+
 HELPER_WITH_IMPORT = """from autograder.inline import check  # to try my functions as I go
 import numpy as np
 
@@ -667,6 +709,8 @@ def students(ctx: dict) -> dict[str, Student]:
         # 9: false accusations
         "innocent_words": Student(cells=(INNOCENT_WORDS,), replace={"conv2d_manual": INNOCENT_CONV}),
         "helper_with_import": Student(cells=(HELPER_WITH_IMPORT,), replace={"conv2d_manual": CONV_WITH_HELPER}),
+        "phrase_words": Student(cells=(PHRASE_CELL,), replace={"conv2d_manual": PHRASE_CONV}),
+        "phrase_read_only": Student(replace={"conv2d_manual": READ_ONLY_CONV}),
         # 10, 11, 12, 13: leaks and leftovers
         "leaks": Student(cells=(leak_params + LEAK_PROBES,), replace={"conv_output_shape": LEAK_ANSWER}, **quiet),
         "string_leak": Student(cells=(p(),), replace={"conv_weight_shapes": STRING_LEAK}, **quiet),

@@ -543,10 +543,20 @@ def test_stopping_killing_or_jamming_the_fork_server_costs_no_one_else(batch):
 # --- 9. false accusations ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("student", ["innocent_words", "helper_with_import"])
+@pytest.mark.parametrize("student", ["innocent_words", "helper_with_import", "phrase_words"])
 def test_honest_code_is_not_accused(batch, student):
     data = _result(batch, student)
     assert data["score"] == FULL, data["output"] + "\n" + _failures(data)
+
+
+def test_a_write_into_a_read_only_input_costs_that_check_whatever_its_comment_says(batch):
+    data = _result(batch, "phrase_read_only")
+    conv = [t for t in data["tests"] if "function:conv2d_manual" in t["tags"]]
+    failed = [t for t in conv if t["status"] != "passed"]
+    assert failed and len(failed) < len(conv), _failures(data)
+    assert all("misconception:input-mutated" in t["tags"] for t in failed), _failures(data)
+    assert not any("misconception:forbidden-library-call" in t["tags"] for t in conv), _failures(data)
+    assert data["score"] == FULL - sum(t["max_score"] for t in failed)
 
 
 # --- 10-13. leaks and host damage ------------------------------------------------------------------
