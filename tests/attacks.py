@@ -791,3 +791,54 @@ print(json.dumps({"budget": isolation.process_budget(), "cells": cells}))
 """A program (run as the grader's user, with the tests folder as its first argument): the
 attacks and two bystanders in sandboxes of one NumPy fork server, all at once; prints
 each cell's error and output as JSON."""
+
+
+# --- "absent" on every interpreter layout ---------------------------------------------------------
+
+SCIPY_ANYWHERE = """
+import glob, importlib.util, os, sys
+import numpy as np
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_UnavailableFinder"]
+folders = [p for p in glob.glob("/**/*-packages", recursive=False)]
+for root in P["roots"] + [sys.prefix, sys.base_prefix]:
+    folders += glob.glob(os.path.join(root, "lib*", "python3*", "*-packages")) + [root]
+print("seen", os.path.exists(os.path.join(P["copy"], "scipy", "__init__.py")))
+for folder in dict.fromkeys(folders + sys.path):
+    for name in [m for m in sys.modules if m == "scipy" or m.startswith("scipy.")]:
+        del sys.modules[name]
+    saved = sys.path[:]
+    sys.path.insert(0, folder)
+    try:
+        from scipy.signal import convolve2d
+        convolve2d(np.ones((3, 3)), np.ones((2, 2)))
+        print("BREACH import", folder)
+    except Exception:
+        pass
+    finally:
+        sys.path[:] = saved
+    for so in glob.glob(os.path.join(folder, "scipy", "*", "_sigtools*.so")):
+        try:
+            spec = importlib.util.spec_from_file_location("_sigtools", so)
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))
+            print("BREACH file", so)
+        except Exception:
+            pass
+"""
+"""A NumPy-only child's cell that looks for SciPy's signal module in every folder it can
+think of (``P["roots"]``: the test's interpreter layout; ``P["copy"]``: a folder on its
+path that holds a copy of SciPy), the placeholders removed; prints BREACH lines."""
+
+ABSENT = """
+import json, sys
+from autograder.execute import sandbox
+from autograder.execute.forkserver import ForkServer
+source = sys.argv[1]
+server = ForkServer("numpy")
+try:
+    run = sandbox.run_submission({"numpy": server}, [(0, source)], [], sandbox.Limits(cell_seconds=60.0))
+finally:
+    server.stop()
+cell = run.cells.get(0)
+print(json.dumps({"error": cell.error and cell.error.message, "output": cell.output} if cell else None))
+"""
+"""A program run by the test's interpreter: the cell given in a NumPy-only child."""

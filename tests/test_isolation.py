@@ -629,3 +629,42 @@ def test_submitted_files_are_read_as_a_strangers_data(batch):
     assert batch.returncode == 0, f"exit code {batch.returncode}\n{batch.log}"
     _classmates_intact(batch)
     assert _result(batch, "zz_victim")["score"] == FULL
+
+
+# --- 16. "absent" on every interpreter layout ------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("user", ["root", "unprivileged"])
+def test_a_second_scipy_on_the_interpreters_path_is_absent_too(user):
+    """A venv whose path holds a second SciPy (a hard-linked copy, named by a ``.pth``
+    file as a base interpreter's or a system's site-packages would be) besides the
+    grading venv's own: no folder the child can reach lets it load ``scipy.signal``."""
+    if user == "unprivileged" and (reason := _unprivileged_python_works()):
+        pytest.skip(reason)
+    import scipy
+
+    installed = Path(scipy.__file__).parent
+    with tempfile.TemporaryDirectory(prefix="agabsent-") as work:
+        os.chmod(work, 0o755)
+        venv, copy = Path(work) / "venv", Path(work) / "copy"
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+        copy.mkdir()
+        subprocess.run(["cp", "-al", str(installed), str(copy / "scipy")], check=True, timeout=120)
+        (site_packages,) = venv.glob("lib/python3*/site-packages")
+        (site_packages / "course.pth").write_text(f"{installed.parent}\n")
+        (site_packages / "zz_copy.pth").write_text(f"{copy}\n")
+        script = Path(work) / "absent.py"
+        script.write_text(attacks.ABSENT)
+        for path in [Path(work), *Path(work).rglob("*")]:
+            if not path.is_symlink():
+                os.chmod(path, os.stat(path).st_mode | 0o444 | (0o111 if path.is_dir() else 0))
+        cell = attacks.params(roots=[str(venv), str(copy)], copy=str(copy)) + attacks.SCIPY_ANYWHERE
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+        cmd = _prefix(user, env) + [str(venv / "bin" / "python"), str(script), cell]
+        proc = subprocess.run(cmd, env=env, cwd="/", capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.splitlines()[-1])
+    assert report and report["error"] is None, report
+    assert "seen True" in report["output"], report["output"]  # the copy's folder is in the child's view
+    assert "BREACH" not in report["output"], report["output"]

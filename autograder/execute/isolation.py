@@ -83,7 +83,7 @@ class View:
     mounts: tuple[str, ...]
     """Folders and files bound read-only at the same path inside."""
     hidden: tuple[str, ...] = ()
-    """Folders inside ``mounts`` covered by an empty read-only folder."""
+    """Folders and files inside ``mounts`` covered by an empty read-only folder or file."""
     symlinks: dict[str, str] = field(default_factory=dict)
     """Path -> target of symbolic links to create (``/lib`` -> ``usr/lib``...)."""
 
@@ -122,10 +122,16 @@ def _bind(host: str, root: str, device: bool = False) -> None:
 
 
 def _cover(path: str, root: str) -> None:
-    """An empty read-only folder over ``path`` (which the child must not see)."""
+    """An empty read-only folder or file over ``path`` (which the child must not see)."""
     target = root + path
     if os.path.isdir(target):
         _mount("tmpfs", target, "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_RDONLY, "size=4k,mode=0555")
+    elif os.path.lexists(target):
+        empty = root + "/.empty"
+        if not os.path.exists(empty):
+            _write(empty, "")
+        _mount(empty, target, None, _MS_BIND)
+        _mount(None, target, None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
 
 
 def _loopback_up() -> None:
@@ -377,7 +383,7 @@ def host_view(hidden: tuple[str, ...] = ()) -> View:
         elif os.path.isdir(top):
             mounts.add(top)
     mounts = {m for m in mounts if not any(m.startswith(o + os.sep) for o in mounts)}
-    covered = {os.path.realpath(p) for p in (package, *hidden) if os.path.isdir(p)}
+    covered = {os.path.realpath(p) for p in (package, *hidden) if os.path.exists(p)}
     covered.add(project)
     covered = {p for p in covered if any(p.startswith(m + os.sep) for m in mounts)}
     return View(tuple(sorted(mounts)), tuple(sorted(covered)), symlinks)
