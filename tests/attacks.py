@@ -785,7 +785,8 @@ for t in threads:
 for t in threads:
     t.join()
 server.stop()
-cells = {n: {"error": r.cells[0].error, "output": r.cells[0].output} for n, r in runs.items() if 0 in r.cells}
+cells = {n: {"error": r.cells[0].error and r.cells[0].error.message, "output": r.cells[0].output}
+         for n, r in runs.items() if 0 in r.cells}
 print(json.dumps({"budget": isolation.process_budget(), "cells": cells}))
 """
 """A program (run as the grader's user, with the tests folder as its first argument): the
