@@ -769,7 +769,7 @@ from autograder.execute.forkserver import ForkServer
 sys.path.insert(0, sys.argv[1])
 import attacks
 
-limits = sandbox.Limits(cell_seconds=6.0, submission_seconds=30.0, processes=64)
+limits = sandbox.Limits(cell_seconds=20.0, submission_seconds=60.0, processes=64)
 server = ForkServer("numpy")
 server.warm_up()
 runs = {}
