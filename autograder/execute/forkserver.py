@@ -76,7 +76,6 @@ def search_folders() -> list[str]:
     the import system, which a venv tells about only some of them)."""
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, "/usr", "/usr/local"}
     found = [p for prefix in prefixes for p in glob.glob(os.path.join(prefix, "lib*", "python3*", "*-packages"))]
-    found += glob.glob("/usr/lib/python3/dist-packages") + glob.glob("/usr/local/lib/python3/dist-packages")
     found += [p for p in sys.path if p] + [site.getusersitepackages()]
     found += os.environ.get("PYTHONPATH", "").split(os.pathsep)
     seen: set[str] = set()

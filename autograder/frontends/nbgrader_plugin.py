@@ -20,7 +20,8 @@ The rest of the course's nbgrader pipeline (``nbgrader_config.py``):
   ``Autograde.sanitize_preprocessors``: a submission with a copy-pasted test cell
   (a duplicate grade_id) is graded instead of failing.
 - ``OverwriteCellsWithHiddenTests`` takes the place of nbgrader's ``OverwriteCells``:
-  an honest test cell with hidden tests no longer reads as tampered.
+  an honest test cell with hidden tests no longer reads as tampered, and a cell nbgrader
+  cannot match to the gradebook is ignored as a grade cell (logged) instead of failing.
 - ``SubmissionExporter`` is ``Autograde.exporter_class``: a file that is not a
   readable notebook scores 0 with a one-line warning, and the class is graded.
 """
@@ -90,7 +91,11 @@ class DeduplicateGradeIds(NbGraderPreprocessor):
         kept = []
         for cell in reversed(nb.cells):
             if utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell):
-                grade_id = cell.metadata.nbgrader["grade_id"]
+                grade_id = cell.metadata.nbgrader.get("grade_id")
+                if not grade_id:
+                    _ignore(self.log, cell, resources, "has nbgrader metadata without a grade_id")
+                    kept.append(cell)
+                    continue
                 if grade_id in seen:
                     self.log.warning("Cell with id '%s' exists multiple times: grading the last one", grade_id)
                     if utils.is_grade(cell) and not utils.is_solution(cell):
@@ -100,6 +105,20 @@ class DeduplicateGradeIds(NbGraderPreprocessor):
             kept.append(cell)
         nb.cells = kept[::-1]
         return nb, resources
+
+
+def _ignore(log, cell, resources, why: str) -> None:
+    """Make a cell nbgrader cannot match an ordinary cell of the student's (its nbgrader
+    metadata removed), and say so in the log."""
+    info = resources.get("nbgrader", {})
+    log.warning(
+        "%s/%s: a %s cell %s: ignored as a grade cell (kept as the student's own cell)",
+        info.get("student"),
+        info.get("assignment"),
+        cell.cell_type,
+        why,
+    )
+    del cell.metadata["nbgrader"]
 
 
 class OverwriteCellsWithHiddenTests(OverwriteCells):
@@ -114,6 +133,10 @@ class OverwriteCellsWithHiddenTests(OverwriteCells):
     locked cell whose source is exactly the release's (the gradebook's source with its
     hidden tests cleared as ``generate_assignment`` clears them) gets the gradebook's
     source back before nbgrader checks it; any other change is reported as before.
+
+    A cell whose nbgrader id is not in the gradebook (a markdown cell carrying a grade
+    cell's metadata, say) becomes an ordinary cell of the student's, with a warning:
+    nbgrader would remove only its id and then fail on it, leaving the submission ungraded.
     """
 
     def preprocess(self, nb, resources):
@@ -122,12 +145,15 @@ class OverwriteCellsWithHiddenTests(OverwriteCells):
 
     def preprocess_cell(self, cell, resources, cell_index):
         grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id")
-        if grade_id and utils.is_locked(cell):
+        if grade_id:
             try:
                 source = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
-            except MissingEntry:
-                source = None
-            if source is not None and source.locked and cell.source != source.source:
+            except MissingEntry:  # nbgrader would drop the id only, and fail on the cell later
+                _ignore(
+                    self.log, cell, resources, f"carries the nbgrader id '{grade_id}', which is not in the gradebook"
+                )
+                return cell, resources
+            if utils.is_locked(cell) and source.locked and cell.source != source.source:
                 released = copy.deepcopy(cell)
                 released.source = source.source
                 self._clear.preprocess_cell(released, resources, cell_index)
