@@ -149,5 +149,5 @@ def nesting(text: str) -> int:
     return max(itertools.accumulate(1 if c in "[{" else -1 for c in structure), default=0)
 
 
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")
