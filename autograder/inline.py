@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from .core import course, i18n
+from .core.outcomes import CallError, CallOutcome
 from .core.results import totals
 from .execute.calls import CallSpec, call
-from .execute.sandbox import CallOutcome
 from .judge import scoring
 from .report import pictures
 from .report.report_text import format_function_report
@@ -61,9 +61,14 @@ def check(function: str, obj: Any, hidden: bool = False, show_hidden: bool = Fal
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         references = scoring.compute_references(checks)
-        outcomes = [CallOutcome(**call(obj, CallSpec.of(c))) for c in checks]
+        outcomes = [_outcome(call(obj, CallSpec.of(c))) for c in checks]
     with i18n.language(i18n.choose(notebook=notebook_language(assignment))):
         results = scoring.score(checks, references, outcomes)
         print(format_function_report(function, results, show_hidden, hidden_points=assignment.hidden_points(function)))
         pictures.show(results, show_hidden)  # in a kernel: expected, got and difference of wrong image-shaped answers
     return float(totals(results)[0])
+
+
+def _outcome(reply: dict) -> CallOutcome:
+    """``call``'s plain reply as the judge reads it (here in the student's own kernel)."""
+    return CallOutcome(reply["value"], CallError.from_wire(reply["error"]), reply["mutated"], reply["seconds"])

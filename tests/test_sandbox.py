@@ -16,6 +16,7 @@ from autograder.execute import notebook, sandbox
 from autograder.execute.sandbox import Limits
 from autograder.judge import scoring
 
+from . import attacks
 from .conftest import TEST_LIMITS
 
 pytestmark = pytest.mark.slow
@@ -308,3 +309,13 @@ def test_numpy_only_children_have_no_tensorflow_on_disk(grader):
     run = sandbox.run_submission({"numpy": numpy_server}, [(0, probe)], [], TEST_LIMITS)
     assert run.cells[0].output.splitlines()[0] == "[]"
     assert "must compute with NumPy only" in run.cells[0].output  # not counted as an error of the cell
+
+
+def test_the_words_of_the_rule_cost_an_honest_answer_nothing(grader, submission):
+    """DESIGN.md section 4: verdicts come from kinds, never from words (the phrase in a
+    comment, a string, printed output and exception messages; then the issue's case)."""
+    result = grader.grade(submission(replace={"conv2d_manual": attacks.PHRASE_CONV}, cells=[attacks.PHRASE_CELL]))
+    assert result.score == full_marks(), [c.message for c in result.checks if not c.passed]
+    result = grader.grade(submission(replace={"conv2d_manual": attacks.READ_ONLY_CONV}))
+    failed = [c for c in result.checks if not c.passed]
+    assert failed and all(c.misconceptions == ("input-mutated",) and c.function == "conv2d_manual" for c in failed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -193,3 +195,48 @@ def test_every_limit_is_an_option_of_grade_and_a_trait_of_nbgraders_autograde_wi
     config = Config()
     config.SandboxAutograde.processes = 99
     assert SandboxAutograde(config=config).processes == 99
+
+
+def test_discover_reads_only_the_layout_and_refuses_links(tmp_path):
+    from autograder.core.intake import RefusalKind
+
+    nb = "conv_basics.ipynb"
+    for student in ("ann", "ben"):
+        (tmp_path / student / "01_conv_basics").mkdir(parents=True)
+        (tmp_path / student / "01_conv_basics" / nb).write_text("{}")
+    nested = tmp_path / "eve" / "01_conv_basics" / "ann" / "01_conv_basics"  # eve names ann
+    nested.mkdir(parents=True)
+    (nested / nb).write_text('{"cells": []}')
+    (tmp_path / "eve" / "01_conv_basics" / nb).symlink_to(tmp_path / "ann" / "01_conv_basics" / nb)
+    (tmp_path / "lee").symlink_to(tmp_path / "ben")
+    (tmp_path / "kim" / "01_conv_basics").mkdir(parents=True)
+    os.mkfifo(tmp_path / "kim" / "01_conv_basics" / nb)
+    found = {s.student: s for s in discover([tmp_path])}
+    assert sorted(found) == ["ann", "ben", "eve", "kim", "lee"]
+    assert found["ann"].path == tmp_path / "ann" / "01_conv_basics" / nb and found["ann"].refused is None
+    assert (
+        found["eve"].refused.kind == RefusalKind.SYMLINK
+        and "conv_basics.ipynb is a symbolic link" in found["eve"].refused.message()
+    )
+    assert found["lee"].refused.kind == RefusalKind.SYMLINK and found["lee"].refused.path == str(tmp_path / "lee")
+    assert found["kim"].refused.kind == RefusalKind.NOT_A_FILE
+
+
+def test_a_notebook_too_deep_or_too_large_is_refused_with_its_reason(tmp_path):
+    from autograder.core import intake
+    from autograder.execute import notebook
+
+    deep = tmp_path / "deep.ipynb"
+    deep.write_text('{"cells": [], "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(notebook.NotebookError, match="nested more than 64 levels") as err:
+        notebook.load(deep)
+    assert err.value.refusal.kind == intake.RefusalKind.TOO_DEEP
+    large = tmp_path / "large.ipynb"
+    large.write_text('{"cells": [], "x": "' + "a" * (intake.MAX_NOTEBOOK_BYTES + 1) + '"}')
+    with pytest.raises(notebook.NotebookError, match="larger than the 32 MB") as err:
+        notebook.load(large)
+    assert err.value.refusal.kind == intake.RefusalKind.TOO_LARGE
+    link = tmp_path / "link.ipynb"
+    link.symlink_to(deep)
+    with pytest.raises(notebook.NotebookError, match="symbolic link"):
+        notebook.load(link)

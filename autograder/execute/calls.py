@@ -4,7 +4,8 @@
 and returns a plain ``dict`` (see ``autograder.core.plain``):
 
 - ``value``: the answer as plain data (None on error);
-- ``error``: None, or a short reason (the student's own frames of a traceback);
+- ``error``: None, or why there is none as ``CallError.to_wire()`` (a kind found from
+  the exception's type, never from its words, and the student's own frames as text);
 - ``mutated``: True when the function changed one of its array arguments;
 - ``seconds``: how long the call took.
 
@@ -21,6 +22,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..core.i18n import N_
+from ..core.outcomes import CallError, ErrorKind
 from ..core.plain import NotPlain, to_plain
 from ..core.spec import Check
 
@@ -46,6 +49,39 @@ the judge rewords it in the student's language (``autograder.core.i18n.reword``)
 
 class CallTimeout(BaseException):
     """Raised inside a student function that runs past its check's time limit."""
+
+
+class NumpyOnlyError(ImportError):
+    """A NumPy-only function reached for a library it may not use (``module``: which)."""
+
+    def __init__(self, message: str, module: str):
+        super().__init__(message)
+        self.module = module
+
+
+_READ_ONLY = ("assignment destination is read-only", "output array is read-only")
+"""NumPy's own ValueError for a write into a read-only array (the whole message)."""
+
+
+def _grader_module(name: object) -> bool:
+    return isinstance(name, str) and (name == "autograder" or name.startswith("autograder."))
+
+
+def error_kind(exc: BaseException, readonly: bool = False) -> tuple[ErrorKind, str | None]:
+    """The kind of an exception the student's code raised, and the module it names,
+    from its type and attributes (never from words a student can write)."""
+    if isinstance(exc, NumpyOnlyError):
+        return ErrorKind.FORBIDDEN_LIBRARY, exc.module
+    if isinstance(exc, ModuleNotFoundError) and _grader_module(exc.name):
+        return ErrorKind.GRADER_MODULE, exc.name
+    obj = getattr(exc, "obj", None) if isinstance(exc, AttributeError) else None
+    if isinstance(obj, types.ModuleType) and _grader_module(obj.__name__):
+        return ErrorKind.GRADER_MODULE, obj.__name__
+    if readonly and type(exc) is ValueError and exc.args and exc.args[0] in _READ_ONLY:
+        return ErrorKind.READ_ONLY_WRITE, None
+    if isinstance(exc, NotImplementedError):
+        return ErrorKind.NOT_IMPLEMENTED, None
+    return ErrorKind.RAISED, None
 
 
 def _copy_args(value: Any, readonly: bool) -> Any:
@@ -144,20 +180,25 @@ def call(obj: Any, spec: CallSpec) -> dict:
     args = _copy_args(spec.args, spec.readonly)
     kwargs = _copy_args(dict(spec.kwargs), spec.readonly)
     adapter = getattr(importlib.import_module("autograder.execute.adapters"), spec.adapter) if spec.adapter else None
-    outcome: dict = {"value": None, "error": None, "mutated": False, "seconds": 0.0}
+    value, error = None, None
     start = time.perf_counter()
     try:
         with time_limit(spec.timeout):
             raw = adapter(obj, *args, **kwargs) if adapter else obj(*args, **kwargs)
-        outcome["value"] = to_plain(raw)
+        value = to_plain(raw)
     except CallTimeout:
-        outcome["error"] = TIMED_OUT.format(function=spec.function, seconds=f"{spec.timeout:g}")
+        error = CallError(ErrorKind.TIMED_OUT, TIMED_OUT.format(function=spec.function, seconds=f"{spec.timeout:g}"))
     except NotPlain as err:
-        outcome["error"] = UNREADABLE.format(function=spec.function, what=err)
-    except NotImplementedError:
-        outcome["error"] = NOT_IMPLEMENTED.format(function=spec.function)
+        error = CallError(ErrorKind.UNREADABLE, UNREADABLE.format(function=spec.function, what=err))
     except BaseException as err:  # the student's code may raise anything, SystemExit included
-        outcome["error"] = RAISED.format(function=spec.function, traceback=student_traceback(err))
-    outcome["seconds"] = time.perf_counter() - start
-    outcome["mutated"] = not _same(spec.args, args) or not _same(dict(spec.kwargs), kwargs)
-    return outcome
+        kind, module = error_kind(err, spec.readonly)
+        if kind == ErrorKind.NOT_IMPLEMENTED:
+            error = CallError(kind, NOT_IMPLEMENTED.format(function=spec.function))
+        else:
+            error = CallError(kind, RAISED.format(function=spec.function, traceback=student_traceback(err)), module)
+    return {
+        "value": value,
+        "error": None if error is None else error.to_wire(),
+        "mutated": not _same(spec.args, args) or not _same(dict(spec.kwargs), kwargs),
+        "seconds": time.perf_counter() - start,
+    }

@@ -5,9 +5,12 @@ The child is forked from a fork server (``autograder.execute.forkserver``), isol
 ``autograder.execute.isolation``, and then serves one request at a time on its channel:
 
 - ``{"op": "cell", "index": i, "source": s}`` -> ``{"event": "cell_done", "index": i,
-  "error": str | None, "forbidden": bool, "output": str, "seconds": float}``;
+  "error": error | None, "output": str, "seconds": float}``;
 - ``{"op": "call", "index": i, "call": {...}}`` -> ``{"event": "result", "index": i,
-  "value": ..., "error": str | None, "mutated": bool, "seconds": float}``;
+  "value": ..., "error": error | None, "mutated": bool, "seconds": float}``;
+
+where an error is ``autograder.core.outcomes.CallError.to_wire()``: a kind, a message
+and the module it names;
 - ``{"op": "exit"}`` or the channel closing ends it.
 
 Nothing it says decides a score by itself: the parent compares the values with its
@@ -26,7 +29,8 @@ import time
 import types
 
 from ..core import plain
-from .calls import CallSpec, CallTimeout, call, student_traceback, time_limit
+from ..core.outcomes import CallError, ErrorKind
+from .calls import CallSpec, CallTimeout, NumpyOnlyError, call, error_kind, student_traceback, time_limit
 
 
 class Op(str, enum.Enum):
@@ -56,10 +60,6 @@ FORBIDDEN_SUBMODULES = ("scipy.signal", "scipy.ndimage")
 MAX_MESSAGE = 256 * 2**20
 
 
-class NumpyOnlyError(ImportError):
-    """A NumPy-only function reached for a library it may not use."""
-
-
 def _forbidden(name: str) -> bool:
     return any(name == m or name.startswith(m + ".") for m in FORBIDDEN_MODULES + FORBIDDEN_SUBMODULES)
 
@@ -76,7 +76,8 @@ class Unavailable(types.ModuleType):
         top = self.__name__.split(".")[0]
         raise NumpyOnlyError(
             f"{self.__name__} is not available here: this function must compute with NumPy only "
-            f"({top} does not exist where NumPy-only functions are graded)"
+            f"({top} does not exist where NumPy-only functions are graded)",
+            top,
         )
 
     __call__ = __getitem__ = __iter__ = __array__ = __mro_entries__ = _refuse
@@ -159,14 +160,14 @@ def run_cell(shell, source: str, seconds: float, output_bytes: int) -> dict:
         sys.stdout, sys.stderr = saved
     error = result.error_before_exec or result.error_in_exec
     if isinstance(error, CallTimeout):
-        message = f"the cell ran past {seconds:g} s and was stopped"
+        reported = CallError(ErrorKind.TIMED_OUT, f"the cell ran past {seconds:g} s and was stopped")
     elif error is not None:
-        message = student_traceback(error)
+        kind, module = error_kind(error)
+        reported = CallError(kind, student_traceback(error), module)
     else:
-        message = None
+        reported = None
     return {
-        "error": message,
-        "forbidden": isinstance(error, NumpyOnlyError),
+        "error": None if reported is None else reported.to_wire(),
         "output": captured.value(),
         "seconds": time.perf_counter() - start,
     }
@@ -189,8 +190,8 @@ def serve(conn, cell_seconds: float, output_bytes: int) -> None:
         elif op == Op.CALL:
             spec = CallSpec.from_plain(request["call"])
             if spec.function not in shell.user_ns:
-                error = f"{spec.function} is not defined in the notebook"
-                outcome = {"value": None, "error": error, "mutated": False, "seconds": 0.0}
+                error = CallError(ErrorKind.NOT_DEFINED, f"{spec.function} is not defined in the notebook")
+                outcome = {"value": None, "error": error.to_wire(), "mutated": False, "seconds": 0.0}
             else:
                 outcome = call(shell.user_ns[spec.function], spec)
             send(dumps({"event": Event.RESULT, "index": request["index"], **outcome}))

@@ -19,10 +19,11 @@ died, or something stopped it) is replaced, and the fork tried once more.
 
 from __future__ import annotations
 
-import importlib.machinery
+import glob
 import os
 import select
 import signal
+import site
 import socket
 import subprocess
 import sys
@@ -67,19 +68,46 @@ def _preload(kind: str) -> None:
     child.notebook_shell()
 
 
-def _forbidden_folders() -> tuple[str, ...]:
-    """Folders of the libraries a NumPy-only child must not have."""
+def search_folders() -> list[str]:
+    """Every folder this interpreter could import from: the site-packages and
+    dist-packages folders of its prefixes (the venv's, the base interpreter's, /usr's
+    and /usr/local's), ``sys.path``, the user site-packages, ``PYTHONPATH``, and the
+    folders ``.pth`` files in any of them name (found by reading the files, not by asking
+    the import system, which a venv tells about only some of them)."""
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, "/usr", "/usr/local"}
+    found = [p for prefix in prefixes for p in glob.glob(os.path.join(prefix, "lib*", "python3*", "*-packages"))]
+    found += [p for p in sys.path if p] + [site.getusersitepackages()]
+    found += os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    seen: set[str] = set()
+    while found:
+        folder = os.path.realpath(found.pop())
+        if folder in seen or not os.path.isdir(folder):
+            continue
+        seen.add(folder)
+        for pth in glob.glob(os.path.join(folder, "*.pth")):
+            try:
+                with open(pth, encoding="utf-8", errors="replace") as f:
+                    lines = [line.strip() for line in f]
+            except OSError:
+                continue
+            found += [os.path.join(folder, line) for line in lines if line and not line.startswith(("#", "import"))]
+    return sorted(seen)
+
+
+def forbidden_files(folders: list[str]) -> tuple[str, ...]:
+    """What a NumPy-only child must not have, in ``folders``: each forbidden library's
+    package folder or single-file module (``tensorflow/``, ``cv2.*.so``, ...) and the
+    forbidden subpackages' folders (``scipy/signal``, ``scipy/ndimage``)."""
     from .child import FORBIDDEN_MODULES, FORBIDDEN_SUBMODULES
 
     found = []
-    for name in FORBIDDEN_MODULES + tuple(m.split(".")[0] for m in FORBIDDEN_SUBMODULES):
-        spec = importlib.machinery.PathFinder.find_spec(name)
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            if name in FORBIDDEN_MODULES:
-                found.append(location)
-            else:
-                found += [os.path.join(location, m.split(".")[1]) for m in FORBIDDEN_SUBMODULES if m.startswith(name)]
-    return tuple(p for p in found if os.path.isdir(p))
+    for folder in folders:
+        for top in FORBIDDEN_MODULES:
+            found += glob.glob(os.path.join(folder, glob.escape(top)))
+            found += glob.glob(os.path.join(folder, glob.escape(top) + ".*"))
+        for sub in FORBIDDEN_SUBMODULES:
+            found += glob.glob(os.path.join(folder, *sub.split(".")))
+    return tuple(sorted({os.path.realpath(p) for p in found if not p.endswith((".dist-info", ".egg-info", ".libs"))}))
 
 
 def _run_child(kind: str, channel: socket.socket, request: dict, view, root: str) -> None:
@@ -88,6 +116,7 @@ def _run_child(kind: str, channel: socket.socket, request: dict, view, root: str
     from . import child, isolation
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    os.setsid()  # not the fork server's group: kill(0, ...) in one sandbox never reaches another
     fd = channel.detach()
     os.closerange(3, fd)
     os.closerange(fd + 1, 65536)
@@ -127,7 +156,7 @@ def serve(kind: str, control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     try:
         _preload(kind)
-        view = isolation.host_view(_forbidden_folders() if kind == "numpy" else ())
+        view = isolation.host_view(forbidden_files(search_folders()) if kind == "numpy" else ())
         root = tempfile.mkdtemp(prefix="autograder-root-")
     except BaseException:
         control.send(plain.dumps({"event": Event.FATAL, "reason": traceback.format_exc(limit=3)}))

@@ -5,14 +5,18 @@ puts the child into new user (when the grader is not root), mount, PID, network,
 IPC and UTS namespaces, builds a new root file system that holds only what the
 ``View`` names (Python, its libraries, the system libraries, a private size-limited
 ``/tmp``), pivots into it, drops every capability and, when the grader is root,
-becomes ``nobody``. The child's PID 1 dies with its parent, and every process it
-starts dies with it. What the child can reach afterwards:
+becomes a uid of its own (``sandbox_uid``). The child's PID 1 dies with its parent,
+and every process it starts dies with it. What the child can reach afterwards:
 
 - read-only: the interpreter, ``sys.path``'s library folders (minus ``View.hidden``:
   this package's own folder when it is installed there, and for NumPy-only
   children TensorFlow, Keras, ...), ``/usr`` and a generated ``/etc``;
 - read-write: ``/tmp`` and ``/dev/shm`` (tmpfs, ``Limits.scratch_bytes`` each);
 - its own loopback network, its own process tree, nothing else.
+
+Between sandboxes: the child is the leader of its own session and process group, so
+``kill(0, ...)`` reaches only its own processes and ``kill(-1, ...)`` only its own PID
+namespace; its process budget (``RLIMIT_NPROC``) is its own (``process_budget`` says how).
 
 Where this cannot work (not Linux, user namespaces forbidden), ``enter`` raises
 ``IsolationError`` with the reason; see ``autograder.execute.sandbox`` for the policy.
@@ -24,6 +28,7 @@ import ctypes
 import ctypes.util
 import fcntl
 import os
+import re
 import resource
 import signal
 import socket
@@ -32,9 +37,12 @@ import struct
 import sys
 from dataclasses import dataclass, field
 
-NOBODY = 65534
 SANDBOX_UID = 1000
 """The child's uid inside its user namespace (mapped to the grader's own uid)."""
+UID_BASE = 0x70000000
+"""Sandboxes of a root grader run as ``UID_BASE`` + the host process id of the child:
+distinct for every sandbox alive at the same time on the machine (process ids are),
+in a range no distribution or systemd assigns (1879048192 up to 1879048192 + pid_max)."""
 
 _CLONE_NEWNS, _CLONE_NEWUTS, _CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -75,7 +83,7 @@ class View:
     mounts: tuple[str, ...]
     """Folders and files bound read-only at the same path inside."""
     hidden: tuple[str, ...] = ()
-    """Folders inside ``mounts`` covered by an empty read-only folder."""
+    """Folders and files inside ``mounts`` covered by an empty read-only folder or file."""
     symlinks: dict[str, str] = field(default_factory=dict)
     """Path -> target of symbolic links to create (``/lib`` -> ``usr/lib``...)."""
 
@@ -114,10 +122,16 @@ def _bind(host: str, root: str, device: bool = False) -> None:
 
 
 def _cover(path: str, root: str) -> None:
-    """An empty read-only folder over ``path`` (which the child must not see)."""
+    """An empty read-only folder or file over ``path`` (which the child must not see)."""
     target = root + path
     if os.path.isdir(target):
         _mount("tmpfs", target, "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_RDONLY, "size=4k,mode=0555")
+    elif os.path.lexists(target):
+        empty = root + "/.empty"
+        if not os.path.exists(empty):
+            _write(empty, "")
+        _mount(empty, target, None, _MS_BIND)
+        _mount(None, target, None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
 
 
 def _loopback_up() -> None:
@@ -211,6 +225,24 @@ def _vm_size() -> int:
     return 0
 
 
+def sandbox_uid(pid: int) -> int:
+    """The uid (and gid) of a root grader's sandbox whose child has host process id ``pid``."""
+    return UID_BASE + pid
+
+
+def process_budget() -> str:
+    """How each sandbox gets a process budget of its own on this machine (said at start)."""
+    if os.geteuid() == 0:
+        return f"each sandbox runs as a uid of its own ({UID_BASE} + its process id), so its process limit is its own"
+    release = tuple(int(x) for x in re.findall(r"\d+", os.uname().release)[:2])
+    if release >= (5, 14):
+        return "each sandbox has a user namespace of its own, where Linux counts its processes apart from the others"
+    return (
+        f"Linux {os.uname().release} counts the processes of every sandbox together (one uid, no per-namespace "
+        "count before 5.14): a student who forks many processes can slow a classmate; grade as root to avoid it"
+    )
+
+
 def _wait_and_exit(pid: int) -> None:
     """The intermediate process: wait for the sandbox's PID 1 and exit as it did."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -243,7 +275,8 @@ def enter(view: View, root: str, memory_bytes: int, scratch_bytes: int, processe
         raise IsolationError(0, f"kernel isolation needs Linux namespaces (this is {sys.platform})")
     as_root = os.geteuid() == 0
     flags = _CLONE_NEWNS | _CLONE_NEWPID | _CLONE_NEWNET | _CLONE_NEWIPC | _CLONE_NEWUTS
-    uid, gid = (NOBODY, NOBODY) if as_root else (SANDBOX_UID, SANDBOX_UID)
+    own = sandbox_uid(os.getpid())
+    uid, gid = (own, own) if as_root else (SANDBOX_UID, SANDBOX_UID)
     if as_root:
         _check(_libc.unshare(flags), "unshare")
     else:
@@ -255,6 +288,7 @@ def enter(view: View, root: str, memory_bytes: int, scratch_bytes: int, processe
     pid = os.fork()
     if pid:
         _wait_and_exit(pid)
+    os.setsid()  # a group of its own inside the namespace: kill(0) never reaches the waiting parent
     _build_root(root, view, scratch_bytes, uid, gid)
     _loopback_up()
     socket.sethostname("sandbox")
@@ -262,8 +296,8 @@ def enter(view: View, root: str, memory_bytes: int, scratch_bytes: int, processe
         for cap in range(64):
             _libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)
         os.setgroups([])
-        os.setresgid(NOBODY, NOBODY, NOBODY)
-        os.setresuid(NOBODY, NOBODY, NOBODY)
+        os.setresgid(gid, gid, gid)
+        os.setresuid(uid, uid, uid)
     else:
         _drop_capabilities()
     _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
@@ -320,11 +354,12 @@ def _readable_by_others(path: str) -> bool:
 
 def unisolated(memory_bytes: int, scratch_bytes: int, processes: int) -> None:
     """``--isolation none``: no namespaces; the resource limits, and when the grader is
-    root and Python is readable by others (a container's system Python), ``nobody``."""
+    root and Python is readable by others (a container's system Python), a uid of its own."""
     if os.geteuid() == 0 and all(_readable_by_others(p) for p in (sys.prefix, sys.base_prefix)):
+        own = sandbox_uid(os.getpid())
         os.setgroups([])
-        os.setresgid(NOBODY, NOBODY, NOBODY)
-        os.setresuid(NOBODY, NOBODY, NOBODY)
+        os.setresgid(own, own, own)
+        os.setresuid(own, own, own)
         os.chdir("/tmp")
     _set_limits(memory_bytes, scratch_bytes, processes)
 
@@ -348,7 +383,7 @@ def host_view(hidden: tuple[str, ...] = ()) -> View:
         elif os.path.isdir(top):
             mounts.add(top)
     mounts = {m for m in mounts if not any(m.startswith(o + os.sep) for o in mounts)}
-    covered = {os.path.realpath(p) for p in (package, *hidden) if os.path.isdir(p)}
+    covered = {os.path.realpath(p) for p in (package, *hidden) if os.path.exists(p)}
     covered.add(project)
     covered = {p for p in covered if any(p.startswith(m + os.sep) for m in mounts)}
     return View(tuple(sorted(mounts)), tuple(sorted(covered)), symlinks)

@@ -12,24 +12,32 @@ import json
 import re
 from pathlib import Path
 
-from ..core import cells
+from ..core import cells, intake
 
 _GRADER_LINE = re.compile(r"""^(\s*)(from\s+autograder\b.*|import\s+autograder\b.*|check\(\s*["'].*\))\s*$""")
 
 
 class NotebookError(ValueError):
-    """The file is not a readable notebook."""
+    """The file is not a readable notebook; ``refusal`` when it breaks a rule of
+    ``autograder.core.intake`` (a link, too large, nested too deeply)."""
+
+    def __init__(self, message: str, refusal: intake.Refusal | None = None):
+        super().__init__(message)
+        self.refusal = refusal
 
 
 def load(path: str | Path) -> dict:
-    """The notebook at ``path`` as a dict.
+    """The notebook at ``path`` as a dict, read as ``autograder.core.intake`` reads a
+    submitted file (no link followed, size and nesting limited).
 
     Raises:
         NotebookError: naming the path and what is wrong with it.
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = intake.read_bytes(path).decode("utf-8")
+    except intake.RefusedFile as err:
+        raise NotebookError(str(err), err.refusal) from None
     except FileNotFoundError:
         raise NotebookError(f"notebook not found: {path}") from None
     except (OSError, UnicodeDecodeError) as err:
@@ -43,6 +51,12 @@ def parse(text: str, name: str) -> dict:
     Raises:
         NotebookError: naming the file and what is wrong with it.
     """
+    if len(text) > intake.MAX_NOTEBOOK_BYTES:
+        refusal = intake.Refusal(intake.RefusalKind.TOO_LARGE, name)
+        raise NotebookError(refusal.message(), refusal)
+    if intake.nesting(text) > intake.MAX_NESTING:
+        refusal = intake.Refusal(intake.RefusalKind.TOO_DEEP, name)
+        raise NotebookError(refusal.message(), refusal)
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as err:

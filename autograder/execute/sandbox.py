@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..core import plain
+from ..core.outcomes import CallError, CallOutcome, CellRun, ErrorKind, failed
 from ..core.spec import Check
 from .calls import CallSpec
 from .child import MAX_MESSAGE, Event, Op
@@ -97,27 +98,6 @@ class Limits:
                 raise ValueError(f"Limits.{f.name} must be {wanted}. Received: {f.name}={value!r}")
 
 
-@dataclass(frozen=True)
-class CellRun:
-    """One notebook cell, as run in the sandbox."""
-
-    error: str | None = None
-    """The error in the student's words (type, message, their own lines), or None."""
-    output: str = ""
-    seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class CallOutcome:
-    """One call of a student function: the answer as plain data, or why there is none."""
-
-    value: Any = None
-    error: str | None = None
-    mutated: bool = False
-    """The child says the call changed its array arguments (can only cost points)."""
-    seconds: float = 0.0
-
-
 @dataclass
 class SandboxRun:
     """What happened to one submission in the sandbox."""
@@ -178,25 +158,47 @@ def _plain_value(value: Any, depth: int = 0) -> Any:
     raise _Invalid("plain data expected")
 
 
-def _cell_reply(message: Any, index: int) -> tuple[CellRun, bool]:
-    if not isinstance(message, dict) or message.get("event") != Event.CELL_DONE or message.get("index") != index:
-        raise _Invalid("not the reply to this cell")
-    error = message.get("error")
-    forbidden = message.get("forbidden")
-    if not isinstance(forbidden, bool):
-        raise _Invalid("bad cell reply")
-    run = CellRun(None if error is None else _text(error), _text(message.get("output"), 2**24), 0.0)
-    return dataclasses.replace(run, seconds=_seconds(message.get("seconds"))), forbidden
+def _fields(message: Any, event: Event, index: int, names: set[str]) -> dict:
+    """``message`` if it is exactly the reply ``event`` to request ``index`` with ``names``."""
+    if not isinstance(message, dict) or set(message) != {"event", "index", *names}:
+        raise _Invalid("not a reply with the expected fields")
+    if message["event"] != event or message["index"] != index:
+        raise _Invalid("not the reply to this request")
+    return message
+
+
+def _error(value: Any) -> CallError | None:
+    try:
+        return CallError.from_wire(value)
+    except ValueError as err:
+        raise _Invalid(str(err)) from None
+
+
+def _cell_reply(message: Any, index: int) -> CellRun:
+    reply = _fields(message, Event.CELL_DONE, index, {"error", "output", "seconds"})
+    return CellRun(_error(reply["error"]), _text(reply["output"], 2**24), _seconds(reply["seconds"]))
 
 
 def _call_reply(message: Any, index: int) -> CallOutcome:
-    if not isinstance(message, dict) or message.get("event") != Event.RESULT or message.get("index") != index:
-        raise _Invalid("not the reply to this call")
-    error, mutated = message.get("error"), message.get("mutated")
-    if not isinstance(mutated, bool):
+    reply = _fields(message, Event.RESULT, index, {"value", "error", "mutated", "seconds"})
+    if not isinstance(reply["mutated"], bool):
         raise _Invalid("bad call reply")
-    value = _plain_value(message.get("value"))
-    return CallOutcome(value, None if error is None else _text(error), mutated, _seconds(message.get("seconds")))
+    return CallOutcome(
+        _plain_value(reply["value"]), _error(reply["error"]), reply["mutated"], _seconds(reply["seconds"])
+    )
+
+
+@dataclass(frozen=True)
+class _NoReply:
+    """Why a child gave no reply: it ran out of time, or it ended or garbled the channel."""
+
+    kind: ErrorKind
+    reason: str
+
+
+_TIMED_OUT = _NoReply(ErrorKind.TIMED_OUT, "ran past its time limit")
+_ENDED = _NoReply(ErrorKind.CRASHED, "ended the process")
+_INVALID = _NoReply(ErrorKind.CRASHED, "sent an invalid message")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -230,29 +232,29 @@ class _Child:
                 target=_read, args=(Connection(os.dup(self.sock.fileno())), self.messages), daemon=True
             ).start()
             message = self._next(min(_READY_SECONDS, max(deadline - time.monotonic(), 1.0)))
-            if isinstance(message, dict) and message.get("event") == Event.READY:
+            if message == {"event": Event.READY}:
                 return
             self.stop()
-            if isinstance(message, dict) and message.get("event") == Event.FATAL:
-                reason = _text(str(message.get("reason")), 2000)
+            if isinstance(message, dict) and set(message) == {"event", "reason"} and message["event"] == Event.FATAL:
+                reason = _text(str(message["reason"]), 2000)
                 if isolation == "namespaces":
                     raise IsolationUnavailable(f"the kernel refused to isolate the child: {reason}")
                 raise GraderError(f"the sandbox could not start: {reason}")
-            reason = message if isinstance(message, str) else "sent a bad first message"
+            reason = message.reason if isinstance(message, _NoReply) else "sent a bad first message"
         raise GraderError(f"the sandbox did not start twice in a row (it {reason})")
 
     def _next(self, seconds: float) -> Any:
         try:
             return self.messages.get(timeout=max(seconds, 0.0))
         except queue.Empty:
-            return "ran past its time limit"
+            return _TIMED_OUT
 
     def ask(self, request: dict, seconds: float) -> Any:
-        """Send ``request``; the reply, or a reason (str) when there is none in time."""
+        """Send ``request``; the reply (to be validated), or a ``_NoReply``."""
         try:
             self.conn.send_bytes(plain.dumps(request))
         except (OSError, ValueError):
-            return "ended the process"
+            return _ENDED
         return self._next(seconds)
 
     def stop(self) -> None:
@@ -278,9 +280,9 @@ def _read(conn: Connection, messages: queue.Queue) -> None:
         while True:
             messages.put(plain.loads(conn.recv_bytes(MAX_MESSAGE)))
     except EOFError:
-        messages.put("ended the process")
+        messages.put(_ENDED)
     except Exception as err:  # garbled data
-        messages.put(f"sent an unreadable message ({type(err).__name__}: {err})")
+        messages.put(_NoReply(ErrorKind.CRASHED, f"sent an unreadable message ({type(err).__name__}: {err})"))
     finally:
         conn.close()
 
@@ -346,7 +348,7 @@ class _Supervisor:
             if pending:
                 self._out_of_time(pending)
         for i in range(len(self.checks)):
-            self.result.outcomes.setdefault(i, CallOutcome(error="not run"))
+            self.result.outcomes.setdefault(i, failed(ErrorKind.NOT_RUN, "not run"))
         self.result.seconds = time.monotonic() - self.start
         return self.result
 
@@ -364,7 +366,7 @@ class _Supervisor:
                     {"op": Op.CELL, "index": index, "source": source}, self._left(self.limits.cell_seconds)
                 )
                 try:
-                    self._cell_done(index, *_cell_reply(reply, index), report_cells)
+                    self._cell_done(index, _cell_reply(reply, index), report_cells)
                 except _Invalid:
                     self._cell_failed(index, reply)
                     return
@@ -380,18 +382,20 @@ class _Supervisor:
         finally:
             child.stop()
 
-    def _cell_done(self, index: int, cell: CellRun, forbidden: bool, report: bool) -> None:
+    def _cell_done(self, index: int, cell: CellRun, report: bool) -> None:
         self.result.student_seconds += cell.seconds
         if report:  # a NumPy-only child's failed imports are not the student's errors
+            forbidden = cell.error is not None and cell.error.kind == ErrorKind.FORBIDDEN_LIBRARY
             self.result.cells[index] = dataclasses.replace(cell, error=None) if forbidden else cell
 
     def _cell_failed(self, index: int, reply: Any) -> None:
         """The cell hung, ended the child or garbled the channel: skip it from now on."""
         if time.monotonic() >= self.deadline:
             return
-        reason = reply if isinstance(reply, str) else "sent an invalid message"
+        lost = reply if isinstance(reply, _NoReply) else _INVALID
         self.skipped.add(index)
-        self.result.cells[index] = CellRun(f"this cell {reason}; the notebook was run again without it")
+        message = f"this cell {lost.reason}; the notebook was run again without it"
+        self.result.cells[index] = CellRun(CallError(lost.kind, message))
 
     def _call_done(self, i: int, outcome: CallOutcome, pending: list[int]) -> None:
         self.result.student_seconds += outcome.seconds
@@ -404,16 +408,17 @@ class _Supervisor:
         if time.monotonic() >= self.deadline:
             return
         function = self.checks[i].function
-        reason = reply if isinstance(reply, str) else "sent an invalid message"
-        self.result.outcomes[i] = CallOutcome(error=f"{function} {reason} (the call was stopped)")
+        lost = reply if isinstance(reply, _NoReply) else _INVALID
+        self.result.outcomes[i] = failed(lost.kind, f"{function} {lost.reason} (the call was stopped)")
         for j in pending:
             if j != i and self.checks[j].function == function:
-                self.result.outcomes[j] = CallOutcome(error=f"not run: an earlier call of {function} {reason}")
+                message = f"not run: an earlier call of {function} {lost.reason}"
+                self.result.outcomes[j] = failed(ErrorKind.NOT_RUN, message)
         pending[:] = [j for j in pending if self.checks[j].function != function]
 
     def _out_of_time(self, pending: list[int]) -> None:
         seconds = self.limits.submission_seconds
         self.result.notes.append(f"The submission used up its {seconds:g} s.")
         for i in pending:
-            self.result.outcomes[i] = CallOutcome(error=f"not run: the submission used up its {seconds:g} s")
+            self.result.outcomes[i] = failed(ErrorKind.NOT_RUN, f"not run: the submission used up its {seconds:g} s")
         pending.clear()

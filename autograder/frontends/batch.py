@@ -17,10 +17,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
-from ..core import i18n
+from ..core import i18n, intake
 from ..core.i18n import _
 from ..core.results import NotebookResult, all_failed
 from ..core.submissions import Submission, discover
+from ..execute.isolation import process_budget
 from ..execute.sandbox import Limits
 from ..judge import scoring
 from ..judge.engine import Grader
@@ -92,6 +93,8 @@ def _here(todo: list[Submission], grader: Grader, workers: int) -> Iterator[tupl
         grader.warm_up()
 
     def run(submission: Submission) -> NotebookResult:
+        if submission.refused is not None:
+            return _unreadable(submission, submission.refused.message(), grader.lang)
         if submission.path is None:
             return _missing(submission, grader.lang)
         return grader.grade(submission.path, submission.student, submission.assignment)
@@ -113,11 +116,17 @@ def _on_dask(todo, address, limits, hidden, isolation, lang=None) -> Iterator[tu
     try:
         jobs = []
         for submission in todo:
+            if submission.refused is not None:
+                yield submission, _unreadable(submission, submission.refused.message(), lang)
+                continue
             if submission.path is None:
                 yield submission, _missing(submission, lang)
                 continue
             try:
-                text = submission.path.read_text(encoding="utf-8")
+                text = intake.read_bytes(submission.path).decode("utf-8")
+            except intake.RefusedFile as err:
+                yield submission, _unreadable(submission, str(err), lang)
+                continue
             except (OSError, UnicodeDecodeError) as err:
                 yield submission, _unreadable(submission, f"cannot read notebook {submission.path.name}: {err}", lang)
                 continue
@@ -192,6 +201,7 @@ def grade(
     errors = 0
     if isolation == "none":
         print(WEAKER, file=sys.stderr)
+    print(f"Process limits: {process_budget()}.", file=sys.stderr)
     if dask:
         results, computed = _on_dask(todo, dask, limits, hidden, isolation, lang), None
     else:

@@ -20,7 +20,8 @@ The rest of the course's nbgrader pipeline (``nbgrader_config.py``):
   ``Autograde.sanitize_preprocessors``: a submission with a copy-pasted test cell
   (a duplicate grade_id) is graded instead of failing.
 - ``OverwriteCellsWithHiddenTests`` takes the place of nbgrader's ``OverwriteCells``:
-  an honest test cell with hidden tests no longer reads as tampered.
+  an honest test cell with hidden tests no longer reads as tampered, and a cell nbgrader
+  cannot match to the gradebook is ignored as a grade cell (logged) instead of failing.
 - ``SubmissionExporter`` is ``Autograde.exporter_class``: a file that is not a
   readable notebook scores 0 with a one-line warning, and the class is graded.
 """
@@ -43,7 +44,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, CaselessStrEnum, Float, HasTraits, Integer
 
-from ..core import cells, i18n
+from ..core import cells, i18n, intake
 from ..core.course import ASSIGNMENTS, Assignment
 from ..core.results import totals
 from ..execute import notebook
@@ -92,6 +93,10 @@ class DeduplicateGradeIds(NbGraderPreprocessor):
         for cell in reversed(nb.cells):
             if utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell):
                 grade_id = cells.grade_id(cell)
+                if not grade_id:
+                    _ignore(self.log, cell, resources, "has nbgrader metadata without a grade_id")
+                    kept.append(cell)
+                    continue
                 if grade_id in seen:
                     self.log.warning("Cell with id '%s' exists multiple times: grading the last one", grade_id)
                     if utils.is_grade(cell) and not utils.is_solution(cell):
@@ -101,6 +106,20 @@ class DeduplicateGradeIds(NbGraderPreprocessor):
             kept.append(cell)
         nb.cells = kept[::-1]
         return nb, resources
+
+
+def _ignore(log, cell, resources, why: str) -> None:
+    """Make a cell nbgrader cannot match an ordinary cell of the student's (its nbgrader
+    metadata removed), and say so in the log."""
+    info = resources.get("nbgrader", {})
+    log.warning(
+        "%s/%s: a %s cell %s: ignored as a grade cell (kept as the student's own cell)",
+        info.get("student"),
+        info.get("assignment"),
+        cell.cell_type,
+        why,
+    )
+    del cell.metadata["nbgrader"]
 
 
 class OverwriteCellsWithHiddenTests(OverwriteCells):
@@ -115,6 +134,10 @@ class OverwriteCellsWithHiddenTests(OverwriteCells):
     locked cell whose source is exactly the release's (the gradebook's source with its
     hidden tests cleared as ``generate_assignment`` clears them) gets the gradebook's
     source back before nbgrader checks it; any other change is reported as before.
+
+    A cell whose nbgrader id is not in the gradebook (a markdown cell carrying a grade
+    cell's metadata, say) becomes an ordinary cell of the student's, with a warning:
+    nbgrader would remove only its id and then fail on it, leaving the submission ungraded.
     """
 
     def preprocess(self, nb, resources):
@@ -123,12 +146,15 @@ class OverwriteCellsWithHiddenTests(OverwriteCells):
 
     def preprocess_cell(self, cell, resources, cell_index):
         grade_id = cells.grade_id(cell)
-        if grade_id and utils.is_locked(cell):
+        if grade_id:
             try:
                 source = self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
-            except MissingEntry:
-                source = None
-            if source is not None and source.locked and cell.source != source.source:
+            except MissingEntry:  # nbgrader would drop the id only, and fail on the cell later
+                _ignore(
+                    self.log, cell, resources, f"carries the nbgrader id '{grade_id}', which is not in the gradebook"
+                )
+                return cell, resources
+            if utils.is_locked(cell) and source.locked and cell.source != source.source:
                 released = copy.deepcopy(cell)
                 released.source = source.source
                 self._clear.preprocess_cell(released, resources, cell_index)
@@ -148,9 +174,13 @@ class SubmissionExporter(NotebookExporter):
     """
 
     def from_file(self, file_stream, resources=None, **kw):
-        name = os.path.basename(getattr(file_stream, "name", "") or "notebook.ipynb")
+        path = getattr(file_stream, "name", "") or ""
+        name = os.path.basename(path or "notebook.ipynb")
         try:
-            text = file_stream.read()
+            refused = intake.refusal(Path(path)) if path else None  # nbgrader opened it through any link
+            if refused is not None:
+                raise notebook.NotebookError(refused.message(), refused)
+            text = file_stream.read(intake.MAX_NOTEBOOK_BYTES + 1)
             notebook.parse(text, name)  # the batch grader's reasons
             nb = nbformat.reads(text, as_version=4)
         except Exception as err:  # whatever the file holds

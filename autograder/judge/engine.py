@@ -206,7 +206,7 @@ class Grader:
         outcomes = [run.outcomes[i] for i in range(len(checks))]
         numbers = notebook.code_cell_numbers(nb)
         notes = [scoring.reword(note) for note in run.notes]
-        failing = [(i, c.error) for i, c in sorted(run.cells.items()) if c.error]
+        failing = [(i, c.error.message) for i, c in sorted(run.cells.items()) if c.error]
         for index, error in failing:
             number, total = numbers.get(index, (index, len(numbers)))
             notes.append(
@@ -222,7 +222,7 @@ class Grader:
             tuple(notes),
             student_seconds=run.student_seconds,
             sandbox_seconds=run.seconds,
-            cells={i: {"error": c.error, "output": c.output} for i, c in run.cells.items()},
+            cells={i: {"error": c.error and c.error.message, "output": c.output} for i, c in run.cells.items()},
         )
 
     def close(self) -> None:

@@ -1,26 +1,26 @@
 """Scoring: from references and call outcomes to check results with feedback.
 
 Runs only in a trusted process. A reference is ``{"expected": ..., "alternates":
-{misconception id: ...}}``; an outcome is what ``autograder.execute.calls.call`` returned.
+{misconception id: ...}}``; an outcome is a ``autograder.core.outcomes.CallOutcome``, whose
+error is judged by its kind alone (no word of the student's changes a verdict).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 
 from ..author.public.answers import frozen
 from ..core import compare as comparators
-from ..core import i18n
+from ..core import i18n, intake
 from ..core.excerpts import excerpt
 from ..core.i18n import N_, _
+from ..core.outcomes import CallOutcome, ErrorKind
 from ..core.plain import describe, to_plain
 from ..core.results import CheckResult
 from ..core.spec import Check
 from ..execute import calls
-from ..execute.sandbox import CallOutcome
 from .misconceptions import diagnose, explain
 
 EXECUTION_MESSAGES = calls.ERRORS + (
@@ -39,6 +39,7 @@ EXECUTION_MESSAGES = calls.ERRORS + (
     N_("{name} is not a notebook: it has no list of cells"),
     N_("notebook not found: {path}"),
     N_("cannot read notebook {path}: {error}"),
+    *intake.MESSAGES.values(),
 )
 """What the execution stage says in English (``autograder.execute``: ``calls.ERRORS``,
 and as the sandbox, the child and the notebook reader write them), for ``reword`` to
@@ -93,23 +94,14 @@ def call_text(check: Check) -> str:
     return f"{check.function}({', '.join(parts)}){readonly}"
 
 
-NUMPY_ONLY = "must compute with NumPy only"
-"""Part of the error a NumPy-only function gets when it reaches for a forbidden library."""
-
-_GRADER_MODULE = re.compile(r"(?:No module named|module) '(autograder(?:\.\w+)*)'")
-"""The error of a call that reached for one of the grader's own modules: in the sandbox
-only the few modules the child itself runs on exist, so any other is missing ("No module
-named 'autograder.author'") or absent from its package ("module 'autograder' has no
-attribute ...")."""
-
-
 def _void_reason(check: Check, outcome: CallOutcome) -> str | None:
     """The id that costs the function all its checks when one call shows it: the grader's
-    own code called (any function), or a forbidden library used (NumPy-only functions)."""
-    error = outcome.error or ""
-    if _GRADER_MODULE.search(error):
+    own code reached for (any function: in the sandbox only the few modules the child runs
+    on exist), or a forbidden library used (NumPy-only functions)."""
+    kind = outcome.error.kind if outcome.error else None
+    if kind == ErrorKind.GRADER_MODULE:
         return "grader-code-called"
-    if check.manual and NUMPY_ONLY in error:
+    if check.manual and kind == ErrorKind.FORBIDDEN_LIBRARY:
         return "forbidden-library-call"
     return None
 
@@ -128,9 +120,9 @@ def _verdict(check: Check, reference: dict, outcome: CallOutcome) -> tuple[str, 
     """('' , ()) when the answer is right, else (feedback, misconception ids)."""
     called = _("Called {call}.").format(call=call_text(check))
     if outcome.error:
-        mids = ("input-mutated",) if "read-only" in outcome.error else ()
+        mids = ("input-mutated",) if outcome.error.kind == ErrorKind.READ_ONLY_WRITE else ()
         void = _void_reason(check, outcome)
-        return f"{called}\n{reword(outcome.error)}", (void,) if void else mids
+        return f"{called}\n{reword(outcome.error.message)}", (void,) if void else mids
     expected, value = reference["expected"], outcome.value
     reason = (check.compare or comparators.allclose)(expected, value)
     if reason is None and not outcome.mutated:

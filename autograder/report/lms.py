@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.results import NotebookResult
+from .files import csv_text
 
 ROSTER_COLUMNS = ("student", "name", "id", "sis_user_id", "sis_login_id", "section", "email")
 
@@ -107,7 +108,6 @@ def export(results: list[NotebookResult], roster: list[dict[str, str]], to: str,
                 errors.append(f"{row['student']}/{a}")
             cells.append("" if r is None or r.grader_error else f"{r.final_score:g}")
         table.append([row[column] for _, column in ids] + cells)
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(table)
+    text = csv_text(table)
     missing = tuple(sorted({r.student for r in results} - listed))
-    return Export(buf.getvalue(), missing, tuple(without), tuple(errors))
+    return Export(text, missing, tuple(without), tuple(errors))

@@ -8,7 +8,6 @@ exactly like new ones.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import html
@@ -25,7 +24,7 @@ from ..core.results import CheckResult, NotebookResult
 from ..judge.misconceptions import CATALOGUE
 from . import class_report
 from . import pictures as picture
-from .files import write_atomic
+from .files import csv_text, write_atomic
 
 
 def _by_function(result: NotebookResult) -> dict[str, list[CheckResult]]:
@@ -397,9 +396,7 @@ def write_class_summary(out: Path) -> dict:
     discrimination, misconceptions with who made them. Returns figures for the CLI."""
     results = load_results(out)
     header, rows = grades_table(results)
-    buf = io.StringIO()
-    csv.writer(buf).writerows([header, *rows])
-    write_atomic(out / "grades.csv", buf.getvalue())
+    write_atomic(out / "grades.csv", csv_text([header, *rows]))
 
     mistakes: Counter = Counter()
     students_with: dict[str, set] = defaultdict(set)

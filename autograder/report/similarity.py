@@ -121,14 +121,15 @@ def from_submissions(paths: list[str | Path]) -> list[Pair]:
     """Every pair of answers among the submissions under ``paths`` (nbgrader's layout);
     notebooks that cannot be read are left out."""
     from ..core.submissions import discover
+    from ..execute import notebook
 
     by_assignment: dict[str, dict[str, dict[str, str]]] = {}
     for submission in discover(paths):
-        if submission.path is None:
+        if submission.path is None or submission.refused is not None:
             continue
         try:
-            nb = json.loads(submission.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+            nb = notebook.load(submission.path)
+        except notebook.NotebookError:
             continue
         cells = answer_cells(nb, submission.assignment) if isinstance(nb, dict) else {}
         by_assignment.setdefault(submission.assignment.name, {})[submission.student] = cells
