@@ -168,10 +168,12 @@ def public_checks() -> list[Check]:
         ),
         edge_check(
             "test_detect_edges_adds_the_bias_once",
-            "A random 5x6 image, an asymmetric (3, 2) kernel and bias 0.5 give Conv2D(1, (3, 2))'s 3x5 output.",
+            "A random 5x6 image, an asymmetric (3, 2) kernel and bias 0.5 give Conv2D(1, (3, 2))'s 3x5 output. "
+            "The arrays are read-only: convert copies, do not write into them.",
             rng.uniform(0, 1, size=(5, 6)),
             rng.uniform(-1, 1, size=(3, 2)),
             0.5,
+            readonly=True,
         ),
         edge_check(
             "test_detect_edges_keeps_the_negative_edges_of_a_uint8_image",
@@ -187,8 +189,9 @@ def public_checks() -> list[Check]:
         ),
         sobel_check(
             "test_sobel_magnitude_of_a_random_image",
-            "A random 6x7 image gives sqrt(gx**2 + gy**2), a 4x5 map.",
+            "A random 6x7 image, passed read-only, gives sqrt(gx**2 + gy**2), a 4x5 map.",
             rng.uniform(0, 1, size=(6, 7)),
+            readonly=True,
         ),
         sobel_check(
             "test_sobel_magnitude_of_a_uint8_step",
