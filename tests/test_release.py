@@ -90,3 +90,67 @@ def test_the_sample_class_is_current(tmp_path):
     assert names == sorted(p.relative_to(committed).as_posix() for p in committed.rglob("*"))
     for path in fresh.rglob("*.ipynb"):
         assert path.read_text() == (committed / path.relative_to(fresh)).read_text(), path
+
+
+# --- the release notebook's own public cells show no graded answer ------------------------------
+
+
+@pytest.mark.parametrize("assignment", PRESENT, ids=lambda a: a.name)
+def test_no_graded_answer_is_more_than_40_percent_visible_in_its_release(assignment):
+    from autograder.release import leaks
+
+    over = [r for r in leaks.visible_answers(assignment) if r.share > leaks.VISIBLE_LIMIT]
+    assert not over, "run: python -m autograder leaks --visible " + assignment.name
+
+
+def _planted(assignment, function: str, new_name: str) -> dict:
+    """The release with the solution of ``function`` added as a public cell, renamed ``new_name``."""
+    source = {
+        c["metadata"].get("nbgrader", {}).get("grade_id"): source_of(c)
+        for c in cells(ROOT / "solutions" / assignment.name / assignment.notebook)
+    }
+    answer = source[function].split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0]
+    header = source[function].split("\n")[0].replace(f"def {function}(", f"def {new_name}(") + "\n"
+    release = json.loads((ROOT / "assignments" / assignment.name / assignment.notebook).read_text())
+    release["cells"].insert(
+        2, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": header + answer}
+    )
+    return release
+
+
+def test_the_fingerprints_find_a_planted_answer_under_other_names():
+    from autograder.release import leaks
+
+    assignment = ASSIGNMENTS["04_cnn_models"]
+    release = _planted(assignment, "cascade_output_shapes", "shapes_through")
+    text = "".join(release["cells"][2]["source"]).replace("filters", "n_filters").replace("shapes", "out")
+    release["cells"][2]["source"] = text
+    rows = {r.function: r for r in leaks.visible_answers(assignment, release)}
+    assert rows["cascade_output_shapes"].share == 1.0
+    assert rows["count_conv_params"].share < leaks.VISIBLE_LIMIT
+
+
+@pytest.fixture(scope="module")
+def public_grader():
+    from autograder.judge.engine import Grader
+
+    with Grader(hidden=False) as grader:
+        yield grader
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", PRESENT, ids=lambda a: a.name)
+def test_no_public_function_of_a_release_passes_a_graded_check_renamed(assignment, public_grader):
+    from autograder.release import leaks
+
+    assert leaks.renamed_answers(assignment, public_grader) == []
+
+
+@pytest.mark.slow
+def test_the_renamed_search_finds_a_planted_public_answer(public_grader):
+    from autograder.release import leaks
+
+    assignment = ASSIGNMENTS["04_cnn_models"]
+    found = leaks.renamed_answers(assignment, public_grader, _planted(assignment, "count_conv_params", "params_of"))
+    assert {leak.where for leak in found} == {"04_cnn_models: params_of() renamed count_conv_params"}
+    assert len(found) == sum(1 for c in assignment.checks(hidden=False) if c.function == "count_conv_params")

@@ -143,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
             "--update", action="store_true", help="merge new messages into the .po files, compile the .mo files"
         )
         t.add_argument("--check", action="store_true", help="exit 1 when a message has no translation (default)")
+    if _present("leaks"):
+        k = commands.add_parser(
+            "leaks", help="how much of each graded answer its release notebook shows; refuse leaking releases"
+        )
+        k.add_argument("assignments", nargs="*", help="default: every assignment")
+        k.add_argument("--visible", action="store_true", help="only the fingerprint table (no sandbox runs)")
     if _present("gradescope"):
         from ..release import gradescope
 
@@ -246,6 +252,10 @@ def _run(args) -> int:
 
         print(student_copy.build(args.out))
         return 0
+    if args.command == "leaks":
+        from ..release import leaks
+
+        return leaks.main(args.assignments, renamed=not args.visible)
     if args.command == "gradescope-bundle":
         from ..release import gradescope
 

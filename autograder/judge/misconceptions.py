@@ -46,6 +46,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The stride is ignored: windows start at every pixel.",
         "The window for output row i starts at row i * stride.",
     ),
+    "batch-ignored": (
+        "The count is for one image, not for the whole batch.",
+        "Every image of the batch goes through the layer: multiply by N, the first entry of input_shape.",
+    ),
+    "bias-counted": (
+        "The bias additions are counted as multiply-adds.",
+        "Count kh * kw * C multiply-adds per output value; adding the bias is not a multiplication.",
+    ),
     "same-padding-symmetric": (
         "'same' padding puts the extra row/column at the top/left.",
         "TensorFlow pads top = total // 2 and bottom = total - top: the extra row goes to the bottom/right.",
@@ -247,6 +255,37 @@ WORDING: dict[str, dict[str, tuple[str, str]]] = {
             "There is one bias per filter, not per input channel: add F, not C * F.",
         ),
     },
+    "conv_macs": {
+        "off-by-one-size": (
+            "The number of output positions is one row or column short (or long).",
+            "A valid layer has (H - kh) // stride + 1 output rows and (W - kw) // stride + 1 columns; 'same' has "
+            "ceil(H / stride) by ceil(W / stride).",
+        ),
+        "stride-ignored": (
+            "The stride is ignored: every input position is counted as an output.",
+            "With stride s the window moves s pixels at a time, so there are about s times fewer output rows "
+            "(and columns) to compute.",
+        ),
+    },
+    "predict_shifted_feature_map": {
+        "flipped-kernel": (
+            "The prediction places the kernel's weights flipped.",
+            "The output at (i, j) is sum(kernel * window at (i, j)): the bright pixel meets the kernel's bottom-right "
+            "weight in the window above-left of it. Look at the unshifted map, then move it with the image.",
+        ),
+    },
+    "predict_pooled_shifts": {
+        "pool-stride-one": (
+            "The prediction pools overlapping windows (stride 1), as if every 2x2 window were kept.",
+            "MaxPooling2D(2) moves its window by 2: a 4x4 map gives 2x2, one value per non-overlapping block.",
+        ),
+    },
+    "predict_lecture_cnn_params": {
+        "missing-bias": (
+            "The predicted counts leave out the biases.",
+            "Every Conv2D and Dense layer has one bias per filter or unit: add F (or the number of units).",
+        ),
+    },
     "cascade_output_shapes": {
         "off-by-one-size": (
             "Each layer's output is one row and column too small or too large.",
@@ -266,6 +305,29 @@ WORDING: dict[str, dict[str, tuple[str, str]]] = {
             ),
         }
         for model in ("build_sequential_cnn", "build_functional_cnn", "SubclassedCNN")
+    },
+    "predict_homework_edge_map": {
+        "flipped-kernel": (
+            "The prediction reads -2 where Conv2D gives +2: the filter was applied flipped (left minus right).",
+            "Multiply each window by the filter as it stands: right column minus left column, so a window going "
+            "from dark (0) to bright (1) gives 1 + 1 = 2.",
+        ),
+        "off-by-one-size": (
+            "The prediction has a row or column too many or too few.",
+            "A 2x2 window fits 6 - 2 + 1 = 5 times down and 5 times across: the map is 5x5.",
+        ),
+    },
+    "predict_diagonal_edge_map": {
+        "flipped-kernel": (
+            "The prediction has the opposite sign of Conv2D's: D was applied flipped.",
+            "Each output is the window's top-right pixel minus its bottom-left pixel, D as it stands.",
+        ),
+    },
+    "predict_laplacian_edge_map": {
+        "off-by-one-size": (
+            "The prediction has a row or column too many or too few.",
+            "A 3x3 window fits 6 - 3 + 1 = 4 times down and 4 times across: the map is 4x4.",
+        ),
     },
     "vertical_edge_kernel": {
         "axes-swapped": (
@@ -358,13 +420,20 @@ APPLICABLE: dict[str, tuple[str, ...]] = {
         for function in ("maxpool_manual", "avgpool_manual")
     },
     "count_conv_params": ("missing-bias", "bias-per-channel"),
+    "conv_macs": ("off-by-one-size", "stride-ignored", "batch-ignored", "bias-counted"),
+    "predict_shifted_feature_map": ("flipped-kernel",),
+    "predict_pooled_shifts": ("pool-stride-one",),
+    "predict_lecture_cnn_params": ("missing-bias",),
     "cascade_output_shapes": ("off-by-one-size",),
     "build_sequential_cnn": ("activation-missing", "wrong-activation"),
     "build_functional_cnn": ("activation-missing", "wrong-activation"),
     "SubclassedCNN": ("activation-missing", "wrong-activation"),
     "compare_mlp_cnn": (),
+    "predict_homework_edge_map": ("flipped-kernel", "off-by-one-size"),
     "vertical_edge_kernel": ("axes-swapped",),
     "horizontal_edge_kernel": ("axes-swapped",),
+    "predict_diagonal_edge_map": ("flipped-kernel",),
+    "predict_laplacian_edge_map": ("off-by-one-size",),
     "detect_edges": ("flipped-kernel", "missing-bias", "off-by-one-size", "integer-overflow"),
     "sobel_magnitude": ("mean-instead-of-sum", "off-by-one-size", "integer-overflow"),
     "learn_kernel": ("flipped-kernel", "axes-swapped"),

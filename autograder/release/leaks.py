@@ -343,3 +343,199 @@ def find(folder: Path, references: dict[str, dict], instructor: bool = True) -> 
     the public ``references`` (check name -> {"expected", "alternates"})."""
     leaks = shared_code(Path(folder), answer_fingerprints(instructor=instructor))
     return leaks + reproduced_answers(Path(folder) / "autograder", public_calls(references))
+
+
+# ----------------------------------------------------------------------------------------------
+# The release notebook's own public cells: does what it shows answer its graded functions?
+
+VISIBLE_LIMIT = 0.40
+"""Largest share of a graded answer's fingerprints that the release may show elsewhere."""
+K = 8
+"""Tokens per k-gram: ``n = N . N ( N , 0 )`` is 10 tokens, a short line of code."""
+WINDOW = 4
+"""Winnowing window (in k-grams): every match of ``K + WINDOW - 1`` tokens is found."""
+
+
+def _tokens(code: str) -> list[str]:
+    """Python tokens with every name ``N``, number ``0`` and string ``S``; comments, docstrings,
+    layout and magics (``%``, ``!`` lines) left out, keywords and operators kept."""
+    import io
+    import keyword
+    import re
+    import tokenize
+
+    code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    try:
+        found = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return re.findall(r"\w+|[^\w\s]", code)
+    layout = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    out: list[str] = []
+    statement_start = True
+    for tok in found:
+        if tok.type in layout:
+            statement_start = statement_start or tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
+            continue
+        if tok.type == tokenize.STRING and statement_start:
+            continue  # a docstring or a lone string
+        if tok.type == tokenize.NAME:
+            out.append(tok.string if keyword.iskeyword(tok.string) else "N")
+        else:
+            out.append({tokenize.NUMBER: "0", tokenize.STRING: "S"}.get(tok.type, tok.string))
+        statement_start = False
+    return out
+
+
+def _kgrams(tokens: list[str]) -> list[int]:
+    import zlib
+
+    return [zlib.crc32(" ".join(tokens[i : i + K]).encode()) for i in range(len(tokens) - K + 1)]
+
+
+def _winnowed(hashes: list[int]) -> set[int]:
+    """The smallest hash of each window of ``WINDOW`` k-grams (Schleimer et al., 2003)."""
+    if len(hashes) <= WINDOW:
+        return set(hashes)
+    return {min(hashes[i : i + WINDOW]) for i in range(len(hashes) - WINDOW + 1)}
+
+
+@dataclass(frozen=True)
+class Visible:
+    """How much of one graded answer its release notebook shows in its other code cells."""
+
+    assignment: str
+    function: str
+    fingerprints: int
+    """Winnowed k-grams of the answer (the code between BEGIN/END SOLUTION)."""
+    shown: int
+    """Of those, how many are among the k-grams of the release's other code cells."""
+
+    @property
+    def share(self) -> float:
+        return self.shown / self.fingerprints if self.fingerprints else 0.0
+
+
+def _grade_id(cell: dict) -> str:
+    return ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id", "")
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def visible_answers(assignment, release: dict | None = None) -> list[Visible]:
+    """One row per answer cell of ``assignment``'s source notebook, in notebook order: its
+    fingerprints against every code cell of the ``release`` notebook (default: the committed
+    one) except the answer's own stub."""
+    source = json.loads((PROJECT / "solutions" / assignment.name / assignment.notebook).read_text())
+    release = release or json.loads(assignment.release_path().read_text())
+    code = [c for c in release["cells"] if c.get("cell_type") == "code"]
+    rows = []
+    for cell in source["cells"]:
+        text = _source(cell)
+        if cell.get("cell_type") != "code" or "BEGIN SOLUTION" not in text:
+            continue
+        answer = _winnowed(_kgrams(_tokens("\n".join(textwrap.dedent(r) for r in _regions(text)))))
+        shown: set[int] = set()
+        for other in code:
+            if _grade_id(other) != _grade_id(cell):
+                shown.update(_kgrams(_tokens(_source(other))))
+        rows.append(Visible(assignment.name, _grade_id(cell), len(answer), len(answer & shown)))
+    return rows
+
+
+def visible_definitions(release: dict) -> list[tuple[str, str]]:
+    """(name, source) of each function and class that the ``release`` notebook's public code
+    cells (answer stubs and test cells aside) define at the top level, in notebook order."""
+    found = []
+    for cell in release["cells"]:
+        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+        if cell.get("cell_type") != "code" or meta.get("solution") or meta.get("grade"):
+            continue
+        text = "\n".join(line for line in _source(cell).splitlines() if not line.lstrip().startswith(("%", "!")))
+        tree = _parse(text)
+        for node in tree.body if tree else []:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                found.append((node.name, ast.get_source_segment(text, node)))
+    return found
+
+
+def renamed_answers(assignment, grader, release: dict | None = None) -> list[Leak]:
+    """Public functions and classes of the release that pass a visible check of a graded
+    function when renamed to it: for each, the release graded by ``grader`` (public checks,
+    the real sandbox) with one cell added at its end that defines it and binds every graded
+    name to it. ``release``: the notebook (default: the assignment's committed release)."""
+    import copy as copying
+
+    release = release or json.loads(assignment.release_path().read_text())
+    leaks = []
+    for name, source in visible_definitions(release):
+        nb = copying.deepcopy(release)
+        rename = "".join(f"{function} = {name}\n" for function in assignment.functions)
+        nb["cells"].append(
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": f"{source}\n\n\n{rename}",
+            }
+        )
+        result = grader.grade_notebook(nb, f"leak-search-{name}", assignment)
+        if result.grader_error:
+            raise RuntimeError(f"The leak search could not grade {assignment.name} with {name}: {result.grader_error}")
+        for check in result.checks:
+            if check.passed:
+                leaks.append(Leak(f"{assignment.name}: {name}() renamed {check.function}", f"passes {check.name}"))
+    return leaks
+
+
+def refused(assignment, grader=None) -> list[str]:
+    """Why ``assignment``'s release is refused: answers more than ``VISIBLE_LIMIT`` visible,
+    and, with a ``grader`` (public checks), public functions that pass a graded check renamed."""
+    reasons = [
+        f"{assignment.name}: {row.function} is {row.share:.0%} visible in the release's other code cells "
+        f"(at most {VISIBLE_LIMIT:.0%})"
+        for row in visible_answers(assignment)
+        if row.share > VISIBLE_LIMIT
+    ]
+    return reasons + ([str(leak) for leak in renamed_answers(assignment, grader)] if grader else [])
+
+
+def main(assignments: list[str], renamed: bool = True) -> int:
+    """``python -m autograder leaks``: print each graded answer's visible share, and with
+    ``renamed`` the public functions that pass a graded check renamed; 1 when a release is refused.
+
+    Raises:
+        ValueError: naming an assignment that is not part of the course.
+    """
+    from ..core.course import ASSIGNMENTS
+    from ..judge.engine import Grader
+
+    unknown = [a for a in assignments if a not in ASSIGNMENTS]
+    if unknown:
+        raise ValueError(f"Unknown assignment(s) {unknown}. Expected some of: {', '.join(ASSIGNMENTS)}")
+    chosen = [ASSIGNMENTS[a] for a in assignments or ASSIGNMENTS]
+    print(f"{'assignment':20s} {'function':28s} {'visible':>7s}  fingerprints  (limit {VISIBLE_LIMIT:.0%})")
+    for assignment in chosen:
+        for row in visible_answers(assignment):
+            over = "  REFUSED" if row.share > VISIBLE_LIMIT else ""
+            print(
+                f"{row.assignment:20s} {row.function:28s} {row.share:7.1%}  {row.shown:3d} of {row.fingerprints:3d}{over}"
+            )
+    reasons = [r for a in chosen for r in refused(a)]
+    if renamed:
+        with Grader(hidden=False) as grader:
+            for assignment in chosen:
+                names = ", ".join(
+                    name for name, _ in visible_definitions(json.loads(assignment.release_path().read_text()))
+                )
+                found = renamed_answers(assignment, grader)
+                print(
+                    f"{assignment.name}: public functions renamed to each graded name ({names or 'none'}): "
+                    f"{len(found)} pass a visible check"
+                )
+                reasons += [str(leak) for leak in found]
+    for reason in reasons:
+        print(f"refused: {reason}")
+    return 1 if reasons else 0

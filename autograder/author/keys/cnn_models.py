@@ -41,6 +41,103 @@ def params_bias_per_channel(kernel_size, in_channels, filters, use_bias=True) ->
 
 
 @key
+def conv_macs(input_shape, filters, kernel_size, strides=1, padding="valid") -> int:
+    """Multiply-adds of one ``Conv2D`` pass over the batch: Keras's output shape (N, H_out, W_out, F)
+    times kh * kw * C per output value."""
+    n, h_out, w_out, f = ref.conv_output_shape(input_shape, filters, _pair(kernel_size), strides, padding)
+    kh, kw = _pair(kernel_size)
+    return n * h_out * w_out * f * kh * kw * int(input_shape[3])
+
+
+@key
+def macs_no_plus_one(input_shape, filters, kernel_size, strides=1, padding="valid") -> int:
+    """Valid outputs counted as (H - kh) // s rows (the "+ 1" forgotten)."""
+    kh, kw = _pair(kernel_size)
+    sh, sw = _pair(strides)
+    n, h, w, c = (int(d) for d in input_shape)
+    if padding != "valid":
+        return conv_macs(input_shape, filters, kernel_size, strides, padding)
+    return n * ((h - kh) // sh) * ((w - kw) // sw) * int(filters) * kh * kw * c
+
+
+@key
+def macs_stride_ignored(input_shape, filters, kernel_size, strides=1, padding="valid") -> int:
+    return conv_macs(input_shape, filters, kernel_size, 1, padding)
+
+
+@key
+def macs_batch_ignored(input_shape, filters, kernel_size, strides=1, padding="valid") -> int:
+    return conv_macs((1, *tuple(input_shape)[1:]), filters, kernel_size, strides, padding)
+
+
+@key
+def macs_bias_counted(input_shape, filters, kernel_size, strides=1, padding="valid") -> int:
+    """One more addition per output value, for the bias."""
+    n, h_out, w_out, f = ref.conv_output_shape(input_shape, filters, _pair(kernel_size), strides, padding)
+    return conv_macs(input_shape, filters, kernel_size, strides, padding) + n * h_out * w_out * f
+
+
+LECTURE_CNN = ((5, 1, 32), (5, 32, 64))
+"""Seed 003's two convolutions: (kernel size, input channels, filters)."""
+
+
+@key
+def lecture_cnn_params(use_bias=True) -> list:
+    """Per layer (activations aside) of seed 003's network on 28x28x1, 10 classes: Conv2D, MaxPooling2D,
+    Conv2D, MaxPooling2D, Flatten, Dense(64), Dense(10), from the Keras model itself."""
+    if use_bias:
+        model = reference_cnn((28, 28, 1), 10)
+        return [int(layer.count_params()) for layer in model.layers if type(layer).__name__ != "ReLU"]
+    return [count - bias for count, bias in zip(lecture_cnn_params(), [32, 0, 64, 0, 0, 64, 10], strict=True)]
+
+
+@key
+def lecture_cnn_params_missing_bias() -> list:
+    return lecture_cnn_params(use_bias=False)
+
+
+@key
+def shift_demo_image(shift=0) -> np.ndarray:
+    """The 4x6 image of the equivariance exercise: one bright pixel at row 1, column 1 + ``shift``."""
+    image = np.zeros((4, 6))
+    image[1, 1 + shift] = 1.0
+    return image
+
+
+SHIFT_KERNEL = np.array([[1.0, 2.0], [3.0, 4.0]])
+
+
+@key
+def shifted_feature_map() -> np.ndarray:
+    """Conv2D with SHIFT_KERNEL on the image shifted 2 pixels to the right."""
+    return ref.conv2d_single(shift_demo_image(2), SHIFT_KERNEL, 0.0)
+
+
+@key
+def shifted_feature_map_flipped_kernel() -> np.ndarray:
+    return ref.conv2d_single(shift_demo_image(2), SHIFT_KERNEL[::-1, ::-1], 0.0)
+
+
+@key
+def peak_map(column: int) -> np.ndarray:
+    """A 4x4 feature map, 0 but for a 5 at row 0, ``column``."""
+    feature_map = np.zeros((4, 4))
+    feature_map[0, column] = 5.0
+    return feature_map
+
+
+@key
+def pooled_shifts() -> np.ndarray:
+    """MaxPooling2D(2) of the peak map at column 0 shifted by 1 and by 2 columns: (2, 2, 2)."""
+    return np.stack([ref.pool2d(peak_map(c)[None, :, :, None], "max", 2, 2, "valid")[0, :, :, 0] for c in (1, 2)])
+
+
+@key
+def pooled_shifts_pool_stride_one() -> np.ndarray:
+    return np.stack([ref.pool2d(peak_map(c)[None, :, :, None], "max", 2, 1, "valid")[0, :, :, 0] for c in (1, 2)])
+
+
+@key
 def cascade(input_shape, filters_per_layer, kernel_size=3) -> list:
     """Output shapes of stacked valid ``Conv2D(f, kernel_size)`` layers, from Keras."""
     shapes, shape = [], tuple(int(d) for d in input_shape)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import references as ref
-from ..public.edge_detection import HORIZONTAL, VERTICAL
+from ..public.edge_detection import DIAGONAL, HORIZONTAL, LAPLACIAN, VERTICAL, half_dark
 from . import key
 
 SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
@@ -114,3 +114,31 @@ def sobel_wrapped(image):
 @key
 def kernel_flipped(X, Y, kernel_shape):
     return least_squares_kernel(X, Y, kernel_shape)[::-1, ::-1]
+
+
+@key
+def homework_edge_map() -> np.ndarray:
+    """Seed 004's homework: [[-1, 1], [-1, 1]] on the 6x6 half-dark image, from Conv2D."""
+    return edges(half_dark(), VERTICAL)
+
+
+@key
+def homework_edge_map_flipped_kernel() -> np.ndarray:
+    return edges(half_dark(), VERTICAL[::-1, ::-1])
+
+
+@key
+def diagonal_edge_map() -> np.ndarray:
+    """[[0, 1], [-1, 0]] on the 4x4 lower-triangular image of ones, from Conv2D."""
+    return edges(np.tril(np.ones((4, 4))), DIAGONAL)
+
+
+@key
+def diagonal_edge_map_flipped_kernel() -> np.ndarray:
+    return edges(np.tril(np.ones((4, 4))), DIAGONAL[::-1, ::-1])
+
+
+@key
+def laplacian_edge_map() -> np.ndarray:
+    """The 3x3 Laplacian on the 6x6 half-dark image, from Conv2D."""
+    return edges(half_dark(), LAPLACIAN)

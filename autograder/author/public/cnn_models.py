@@ -1,6 +1,7 @@
-"""Checks for 04_cnn_models: count_conv_params, cascade_output_shapes, the seed 003
-network built three ways (build_sequential_cnn, build_functional_cnn, SubclassedCNN)
-and compare_mlp_cnn.
+"""Checks for 04_cnn_models: count_conv_params, conv_macs, the predictions
+(predict_shifted_feature_map, predict_pooled_shifts, predict_lecture_cnn_params, graded by
+value against Keras), cascade_output_shapes, the seed 003 network built three ways
+(build_sequential_cnn, build_functional_cnn, SubclassedCNN) and compare_mlp_cnn.
 
 Models cross the process boundary as plain data only: the adapters in
 ``autograder.execute.adapters`` report a model's kind, its layers in call order (class,
@@ -20,6 +21,7 @@ from ...core.i18n import _
 from ...core.plain import describe
 from ...core.spec import Check
 from .answers import answer
+from .edge_detection import kernel_values
 
 # ----------------------------------------------------------------------------------------------
 # count_conv_params
@@ -42,6 +44,47 @@ def params_check(name, description, *args, hidden=False, mistakes=None, **kwargs
         compare=equal,
         hidden=hidden,
         mistakes=PARAM_MISTAKES if mistakes is None else mistakes,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# conv_macs
+
+MACS_MISTAKES = {
+    "off-by-one-size": answer("cnn_models.macs_no_plus_one"),
+    "stride-ignored": answer("cnn_models.macs_stride_ignored"),
+    "batch-ignored": answer("cnn_models.macs_batch_ignored"),
+    "bias-counted": answer("cnn_models.macs_bias_counted"),
+}
+
+
+def macs_check(name, description, *args, hidden=False, **kwargs) -> Check:
+    return Check(
+        "conv_macs",
+        name,
+        description,
+        answer("cnn_models.conv_macs"),
+        args,
+        kwargs,
+        compare=equal,
+        hidden=hidden,
+        mistakes=MACS_MISTAKES,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Predictions, graded by value
+
+
+def prediction_check(function, name, description, key, mistakes=()) -> Check:
+    """A predict-first exercise: the hand-written values against Keras's on the notebook's own input."""
+    return Check(
+        function,
+        name,
+        description,
+        answer(f"cnn_models.{key}"),
+        compare=kernel_values,
+        mistakes={m: answer(f"cnn_models.{key}_{m.replace('-', '_')}") for m in mistakes},
     )
 
 
@@ -370,6 +413,57 @@ def public_checks() -> list[Check]:
             use_bias=False,
             mistakes={},
         ),
+        macs_check(
+            "test_conv_macs_of_the_lecture_first_layer_on_one_image",
+            "conv_macs((1, 28, 28, 1), 32, 5) is 24 * 24 * 32 * 5 * 5 * 1 = 460800: 24 x 24 outputs per filter "
+            "(28 - 5 + 1), each a sum of 25 products; the bias additions are not counted.",
+            (1, 28, 28, 1),
+            32,
+            5,
+        ),
+        macs_check(
+            "test_conv_macs_counts_every_image_of_the_batch",
+            "conv_macs((2, 12, 12, 32), 64, 5), the lecture's second Conv2D on a batch of 2: "
+            "2 * 8 * 8 * 64 * 5 * 5 * 32 = 6553600, twice one image's.",
+            (2, 12, 12, 32),
+            64,
+            5,
+        ),
+        macs_check(
+            "test_conv_macs_with_a_stride_and_a_kernel_pair",
+            "conv_macs((1, 9, 7, 3), 4, (3, 2), strides=2): (9 - 3) // 2 + 1 = 4 rows and (7 - 2) // 2 + 1 = 3 "
+            "columns of outputs, 4 * 3 * 4 * 3 * 2 * 3 = 864.",
+            (1, 9, 7, 3),
+            4,
+            (3, 2),
+            strides=2,
+        ),
+        macs_check(
+            "test_conv_macs_with_same_padding_and_a_stride_pair",
+            "conv_macs((3, 10, 7, 2), 5, 4, strides=(2, 3), padding='same'): ceil(10 / 2) = 5 by ceil(7 / 3) = 3 "
+            "outputs per filter and image, 3 * 5 * 3 * 5 * 4 * 4 * 2 = 7200 (padded cells are multiplied too).",
+            (3, 10, 7, 2),
+            5,
+            4,
+            strides=(2, 3),
+            padding="same",
+        ),
+        prediction_check(
+            "predict_shifted_feature_map",
+            "test_predict_shifted_feature_map_is_what_keras_computes",
+            "Your hand-written feature map of the image shifted 2 pixels to the right equals Conv2D's, value for "
+            "value and in shape.",
+            "shifted_feature_map",
+            mistakes=("flipped-kernel",),
+        ),
+        prediction_check(
+            "predict_pooled_shifts",
+            "test_predict_pooled_shifts_is_what_keras_computes",
+            "Your hand-written MaxPooling2D(2) outputs of the peak map shifted by 1 and by 2 columns equal Keras's, "
+            "shape (2, 2, 2).",
+            "pooled_shifts",
+            mistakes=("pool-stride-one",),
+        ),
         cascade_check(
             "test_cascade_output_shapes_of_the_lecture_example",
             "(32, 28, 28, 3) through Conv2D 10, 20, 30 filters of 3x3 gives (32, 26, 26, 10), (32, 24, 24, 20), "
@@ -393,6 +487,16 @@ def public_checks() -> list[Check]:
             kernel_size=(2, 4),
         ),
     ]
+    checks.append(
+        prediction_check(
+            "predict_lecture_cnn_params",
+            "test_predict_lecture_cnn_params_is_what_keras_counts",
+            "Your hand-written parameter counts of the lecture network's Conv2D, MaxPooling2D, Conv2D, "
+            "MaxPooling2D, Flatten, Dense and Dense layers (28x28x1 input, 10 classes) equal Keras's count_params().",
+            "lecture_cnn_params",
+            mistakes=("missing-bias",),
+        )
+    )
     for function in ("build_sequential_cnn", "build_functional_cnn", "SubclassedCNN"):
         checks += _model_public_checks(function, KIND_TEXT[function])
     checks.append(

@@ -1,5 +1,6 @@
-"""Checks for 05_edge_detection: vertical_edge_kernel, horizontal_edge_kernel,
-detect_edges, sobel_magnitude, learn_kernel."""
+"""Checks for 05_edge_detection: the predictions (predict_homework_edge_map,
+predict_diagonal_edge_map, predict_laplacian_edge_map, graded by value against Keras),
+vertical_edge_kernel, horizontal_edge_kernel, detect_edges, sobel_magnitude, learn_kernel."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ VERTICAL = np.array([[-1.0, 1.0], [-1.0, 1.0]])
 """Seed 004's filter: right column minus left column (dark -> bright from left to right is +2)."""
 HORIZONTAL = VERTICAL.T
 """Bottom row minus top row (dark -> bright from top to bottom is +2)."""
+DIAGONAL = np.array([[0.0, 1.0], [-1.0, 0.0]])
+"""Top-right minus bottom-left: the diagonal kernel of the notebook's prediction."""
+LAPLACIAN = np.array([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
+"""The second-derivative kernel of the notebook's prediction."""
 
 
 def kernel_values(expected, actual) -> str | None:
@@ -91,11 +96,46 @@ def half_dark(h=6, w=6, edge=3) -> np.ndarray:
     return image
 
 
+def prediction_check(function, name, description, key, mistakes=()) -> Check:
+    """A predict-first exercise: the hand-written values against Keras's on the notebook's own input."""
+    return Check(
+        function,
+        name,
+        description,
+        answer(f"edge_detection.{key}"),
+        compare=kernel_values,
+        mistakes={m: answer(f"edge_detection.{key}_{m.replace('-', '_')}") for m in mistakes},
+    )
+
+
 def public_checks() -> list[Check]:
     rng = np.random.default_rng(20240505)
     band = np.zeros((5, 7))
     band[1:4, :] = 1.0  # a bright horizontal band in rows 1-3
     return [
+        prediction_check(
+            "predict_homework_edge_map",
+            "test_predict_homework_edge_map_is_what_keras_computes",
+            "Your hand-written output of the homework's 2x2 filter on its 6x6 half-dark image (bias 0) equals "
+            "Conv2D's, value for value and in shape.",
+            "homework_edge_map",
+            mistakes=("flipped-kernel",),
+        ),
+        prediction_check(
+            "predict_diagonal_edge_map",
+            "test_predict_diagonal_edge_map_is_what_keras_computes",
+            "Your hand-written output of D = [[0, 1], [-1, 0]] on the 4x4 lower-triangular image of ones equals "
+            "Conv2D's, value for value and in shape.",
+            "diagonal_edge_map",
+            mistakes=("flipped-kernel",),
+        ),
+        prediction_check(
+            "predict_laplacian_edge_map",
+            "test_predict_laplacian_edge_map_is_what_keras_computes",
+            "Your hand-written output of the 3x3 Laplacian on the homework's 6x6 half-dark image equals "
+            "Conv2D's, value for value and in shape.",
+            "laplacian_edge_map",
+        ),
         Check(
             "vertical_edge_kernel",
             "test_vertical_edge_kernel_is_the_homework_filter",
@@ -107,7 +147,8 @@ def public_checks() -> list[Check]:
         Check(
             "horizontal_edge_kernel",
             "test_horizontal_edge_kernel_is_the_transposed_filter",
-            "horizontal_edge_kernel() is [[-1, -1], [1, 1]]: bottom row minus top row.",
+            "horizontal_edge_kernel() is bottom row minus top row: +2 where a 2x2 window goes from dark (top) to "
+            "bright (bottom), -2 the other way.",
             answer("edge_detection.horizontal_kernel"),
             compare=kernel_values,
             mistakes={"axes-swapped": answer("edge_detection.horizontal_swapped")},
@@ -127,10 +168,12 @@ def public_checks() -> list[Check]:
         ),
         edge_check(
             "test_detect_edges_adds_the_bias_once",
-            "A random 5x6 image, an asymmetric (3, 2) kernel and bias 0.5 give Conv2D(1, (3, 2))'s 3x5 output.",
+            "A random 5x6 image, an asymmetric (3, 2) kernel and bias 0.5 give Conv2D(1, (3, 2))'s 3x5 output. "
+            "The arrays are read-only: convert copies, do not write into them.",
             rng.uniform(0, 1, size=(5, 6)),
             rng.uniform(-1, 1, size=(3, 2)),
             0.5,
+            readonly=True,
         ),
         edge_check(
             "test_detect_edges_keeps_the_negative_edges_of_a_uint8_image",
@@ -146,8 +189,9 @@ def public_checks() -> list[Check]:
         ),
         sobel_check(
             "test_sobel_magnitude_of_a_random_image",
-            "A random 6x7 image gives sqrt(gx**2 + gy**2), a 4x5 map.",
+            "A random 6x7 image, passed read-only, gives sqrt(gx**2 + gy**2), a 4x5 map.",
             rng.uniform(0, 1, size=(6, 7)),
+            readonly=True,
         ),
         sobel_check(
             "test_sobel_magnitude_of_a_uint8_step",
