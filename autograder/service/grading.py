@@ -57,9 +57,11 @@ class Service:
         self._running: dict[int, Future] = {}
 
     def warm(self) -> None:
-        """Start every assignment's fork servers and references in the background."""
+        """Start the fork servers every assignment needs (they preload in the background);
+        an assignment's Keras references are computed at its first submission, or read
+        from the instructor's reference cache."""
         for assignment in ASSIGNMENTS.values():
-            self.grader.prepare(assignment)
+            self.grader.servers(self.grader.checks(assignment))
 
     def recover(self) -> list[int]:
         """Queue again every submission received but not finished (a service that died)."""
