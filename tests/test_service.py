@@ -443,9 +443,12 @@ def test_a_service_killed_mid_grading_grades_the_submission_after_its_restart(se
         },
     )
     body = json.dumps(slow).encode()
-    sent = threading.Thread(
-        target=service.request, args=("api/submissions?filename=03_pooling/pooling.ipynb", service.tokens["dave"], body)
-    )
+
+    def send() -> None:  # its answer never comes: the service dies first
+        with pytest.raises(OSError):
+            service.request("api/submissions?filename=03_pooling/pooling.ipynb", service.tokens["dave"], body)
+
+    sent = threading.Thread(target=send)
     sent.start()
     sessions = store.open_database(str(service.db))
     deadline = time.monotonic() + 120
