@@ -278,7 +278,7 @@ def _run(args) -> int:
             assignments=tuple(args.assignments),
             dask=None if args.skip_dask else args.dask,
         )
-    if args.command in ("serve", "tokens", "submit"):
+    if args.command in ("serve", "tokens", "submit", "serve-bench"):
         return _run_service(args)
     return 1
 
@@ -317,6 +317,20 @@ def _add_service_commands(commands) -> None:
     s.add_argument("--token", help="your token (default: $AUTOGRADER_TOKEN, else $JUPYTERHUB_API_TOKEN)")
     s.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     _add_lang(s)
+    if _present("serve_bench"):
+        from ..release import serve_bench
+
+        b = commands.add_parser(
+            "serve-bench", help="load-test the grading service on loopback against the batch grader"
+        )
+        b.add_argument("--students", type=_positive, default=_default(serve_bench.main, "students"))
+        b.add_argument("--workers", type=_positive, default=_default(serve_bench.main, "workers"))
+        b.add_argument(
+            "--burst",
+            type=_positive,
+            default=_default(serve_bench.main, "burst"),
+            help="requests per student over the limit",
+        )
     if not _service_present():
         return
     from ..service import server, store
@@ -359,6 +373,10 @@ def _add_service_commands(commands) -> None:
 
 
 def _run_service(args) -> int:
+    if args.command == "serve-bench":
+        from ..release import serve_bench
+
+        return serve_bench.main(args.students, args.workers, args.burst)
     if args.command == "submit":
         from . import submit
 
