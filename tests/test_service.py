@@ -476,3 +476,33 @@ def test_a_service_killed_mid_grading_grades_the_submission_after_its_restart(se
     assert datetime.datetime.fromisoformat(answer["started_at"]) > killed_at  # graded again after the restart
     status, after = service.request("api/submissions", service.tokens["prof"])
     assert [s["id"] for s in after["submissions"]] == [s["id"] for s in before["submissions"]] + [row.id]
+
+
+def test_the_student_reads_points_attempts_and_the_next_time_in_their_language():
+    from autograder.core import i18n
+
+    answer = {
+        "assignment": "02_filters",
+        "score_visible": 3.0,
+        "max_visible": 4.0,
+        "hidden_published": False,
+        "hidden_checks": 5,
+        "max_hidden": 5.0,
+        "notes": [],
+        "tests": [
+            {"name": "test_a", "score": 1.0, "max_score": 1.0, "status": "passed", "output": "ok"},
+            {"name": "test_b", "score": 0.0, "max_score": 1.0, "status": "failed", "output": "called\nwrong"},
+        ],
+        "attempts_left": 0,
+        "next_allowed_at": "2026-03-02T09:30:00+00:00",
+        "rate_limit": {"capacity": 2, "period_seconds": 3600.0},
+    }
+    text = submit.describe(submit.Outcome(submit.GRADED, answer))
+    assert "02_filters: visible checks 3 / 4 points" in text and "5 hidden checks worth 5 points" in text
+    assert "FAILED  test_b (0/1)\n      called\n      wrong" in text
+    assert "Attempts left: 0 (at most 2 per 1 h)" in text and "2026-03-02" in text
+    with i18n.language("ko"):
+        korean = submit.describe(submit.Outcome(submit.GRADED, answer))
+    assert "공개 검사 3 / 4점" in korean and "남은 제출 횟수: 0회" in korean
+    limited = submit.describe(submit.Outcome(submit.RATE_LIMITED, {**answer, "tests": []}, "rate-limited: wait"))
+    assert limited.startswith("rate-limited: wait") and "Attempts left: 0" in limited

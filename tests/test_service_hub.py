@@ -76,8 +76,9 @@ def _get(url: str, token: str, body: bytes | None = None) -> tuple[int, dict | s
         return status, text
 
 
-@pytest.fixture
-def hub(tmp_path):
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("hub")
     if shutil.which("configurable-http-proxy") is None:
         pytest.skip("JupyterHub's proxy is not installed (npm install -g configurable-http-proxy)")
     public, hub_port, proxy, service = _ports(4)
@@ -169,3 +170,31 @@ def test_hub_users_submit_with_their_hub_tokens_and_the_instructor_group_sees_th
     assert status == 200 and [s["student"] for s in everyone["submissions"]] == ["alice"]
     status, text = _get(f"{service}grades.csv", prof)
     assert status == 200 and text.splitlines()[1].startswith("alice,")
+
+
+@pytest.mark.slow
+def test_an_instructor_logs_in_through_the_hub_in_chromium_and_sees_the_class(hub):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from .test_service import _chromium_driver
+
+    alice = _user_token(hub, "alice")
+    assert submit.send(ALICE, f"{hub}/services/grading/", alice).code == submit.GRADED
+    driver = _chromium_driver()
+    try:
+        driver.get(f"{hub}/services/grading/")  # to the hub's login page, then back through its OAuth
+        WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.NAME, "username"))
+        driver.find_element(By.NAME, "username").send_keys("prof")
+        driver.find_element(By.NAME, "password").send_keys("anything", Keys.ENTER)
+        WebDriverWait(driver, 60).until(lambda d: "class progress" in d.find_element(By.TAG_NAME, "body").text)
+        assert driver.current_url.startswith(f"{hub}/services/grading/")
+        rows = driver.find_elements(By.CSS_SELECTOR, "table tbody tr th")
+        assert "alice" in [r.text for r in rows]
+        driver.find_element(By.ID, "publish-01_conv_basics").click()  # a form with the hub's XSRF token
+        WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.ID, "unpublish-01_conv_basics"))
+    finally:
+        driver.quit()
+    status, mine = _get(f"{hub}/services/grading/api/submissions", alice)
+    assert status == 200 and mine["submissions"][0]["hidden_published"] is True
