@@ -506,3 +506,16 @@ def test_the_student_reads_points_attempts_and_the_next_time_in_their_language()
     assert "공개 검사 3 / 4점" in korean and "남은 제출 횟수: 0회" in korean
     limited = submit.describe(submit.Outcome(submit.RATE_LIMITED, {**answer, "tests": []}, "rate-limited: wait"))
     assert limited.startswith("rate-limited: wait") and "Attempts left: 0" in limited
+
+
+def test_a_students_feedback_page_holds_no_hidden_check_until_published():
+    from autograder.core.results import CheckResult, NotebookResult
+
+    visible = CheckResult("test_visible_one", "conv_output_shape", "calls it", 1.0, 1.0, False)
+    hidden = CheckResult("test_hidden_one", "conv_output_shape", "calls it", 0.0, 1.0, True, message="secret input")
+    row = _row(1, "alice", result=NotebookResult("alice", "01_conv_basics", (visible, hidden)))
+    before = pages.feedback_page(row, instructor=False, published=False)
+    assert "test_<wbr>visible_<wbr>one" in before and "hidden_<wbr>one" not in before
+    after = pages.feedback_page(row, instructor=False, published=True)
+    assert "hidden_<wbr>one" in after and "secret input" in after
+    assert "secret input" in pages.feedback_page(row, instructor=True, published=False)

@@ -214,7 +214,7 @@ class FeedbackPage(Base):
         row = self.service.submission(int(ident))
         if row is None or (row.student != asker.name and not asker.instructor) or row.result is None:
             raise web.HTTPError(404)
-        self.finish(pages.feedback_page(row, asker.instructor or self.service.published(row.assignment)))
+        self.finish(pages.feedback_page(row, asker.instructor, self.service.published(row.assignment)))
 
 
 class Publish(Base):

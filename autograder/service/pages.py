@@ -8,6 +8,7 @@ every text from a submission is escaped, and nothing is loaded from elsewhere.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
@@ -170,10 +171,14 @@ def student_page(student: str, rows: list[Submission], prefix: str = "/") -> str
     return _page(f"Submissions of {student}", body)
 
 
-def feedback_page(row: Submission, show_hidden: bool) -> str:
-    """The batch grader's feedback page for one submission."""
+def feedback_page(row: Submission, instructor: bool, published: bool) -> str:
+    """The batch grader's feedback page for one submission: an instructor sees every
+    check's details; a student the hidden checks' only once published (before, none of
+    them: what a student may try again must not reveal them)."""
     result = result_of(row)
-    markdown = reports.feedback_markdown(result, show_hidden=show_hidden, pictures=True)
+    if not (instructor or published):
+        result = dataclasses.replace(result, checks=tuple(c for c in result.checks if not c.hidden))
+    markdown = reports.feedback_markdown(result, show_hidden=instructor or published, pictures=True)
     return reports.markdown_to_html(f"{result.assignment}: {result.student}", markdown, result.lang)
 
 
