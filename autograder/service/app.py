@@ -128,13 +128,17 @@ class Submissions(Api):
         filename = self.get_query_argument("filename", "")
         student = self.get_query_argument("student", asker.name) if asker.instructor else asker.name
         try:
+            student = identity.check_name(student)
+        except ValueError as err:
+            raise web.HTTPError(403, str(err)) from err
+        try:
             text = self.request.body.decode("utf-8")
         except UnicodeDecodeError:
             text = None
         try:
             if text is None:
                 raise Refused("the notebook is not UTF-8 text")
-            ident = self.service.receive(identity.check_name(student), filename, text)
+            ident = self.service.receive(student, filename, text)
         except Refused as err:
             self.set_status(400)
             self.finish({"error": f"refused: {err}", "refused": True})
