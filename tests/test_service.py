@@ -392,13 +392,15 @@ def _chromium_driver():
 
 @pytest.mark.slow
 def test_the_instructor_pages_in_chromium(service):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver = _chromium_driver()
 
     def heading(text: str) -> None:  # wait for the page a click or a form leads to
-        WebDriverWait(driver, 60).until(lambda d: text in " ".join(h.text for h in d.find_elements(By.TAG_NAME, "h1")))
+        wait = WebDriverWait(driver, 60, ignored_exceptions=(StaleElementReferenceException,))
+        wait.until(lambda d: text in " ".join(h.text for h in d.find_elements(By.TAG_NAME, "h1")))
 
     try:
         driver.get(service.url)  # not logged in: the login page

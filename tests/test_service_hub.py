@@ -198,3 +198,24 @@ def test_an_instructor_logs_in_through_the_hub_in_chromium_and_sees_the_class(hu
         driver.quit()
     status, mine = _get(f"{hub}/services/grading/api/submissions", alice)
     assert status == 200 and mine["submissions"][0]["hidden_published"] is True
+
+
+@pytest.mark.slow
+def test_submit_in_a_notebook_kernel_finds_the_service_and_the_users_hub_token(hub, tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    folder = tmp_path / "01_conv_basics"
+    folder.mkdir()
+    shutil.copyfile(ALICE, folder / "conv_basics.ipynb")
+    # what the hub's configuration (add_grading_service) and the hub give every user's server
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", _user_token(hub, "bob"))
+    monkeypatch.setenv("AUTOGRADER_SERVER", f"{hub}/services/grading/")
+    monkeypatch.delenv("AUTOGRADER_TOKEN", raising=False)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    call = "from autograder.frontends.submit import submit\nanswer = submit()\nprint('STUDENT', answer['student'])"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(call)])
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    printed = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.output_type == "stream")
+    assert "STUDENT bob" in printed and "01_conv_basics: visible checks" in printed, printed
+    assert "Attempts left: 4 (at most 5 per 1 h)" in printed, printed

@@ -55,13 +55,15 @@ def allowance(limit: RateLimit, attempts: Iterable[datetime.datetime], at: datet
         if last is not None:
             tokens = min(limit.capacity, tokens + (moment - last).total_seconds() * limit.per_second)
         tokens, last = tokens - 1, moment
-    if last is not None:
-        tokens = min(limit.capacity, tokens + max(0.0, (at - last).total_seconds()) * limit.per_second)
-    tokens = round(tokens, 9)  # what floating point adds or loses over a period is not an attempt
-    if tokens >= 1:
-        return Allowance(math.floor(tokens), None)
-    wait = (1 - tokens) / limit.per_second
-    return Allowance(0, at + datetime.timedelta(seconds=wait))
+    if last is None:
+        return Allowance(limit.capacity, None)
+    now = min(limit.capacity, tokens + max(0.0, (at - last).total_seconds()) * limit.per_second)
+    now = round(now, 9)  # what floating point adds or loses over a period is not an attempt
+    if now >= 1:
+        return Allowance(math.floor(now), None)
+    # counted from the last attempt, so that every answer until then names the same moment
+    wait = round((1 - tokens) / limit.per_second, 6)
+    return Allowance(0, last + datetime.timedelta(seconds=wait))
 
 
 @dataclass(frozen=True)
