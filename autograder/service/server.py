@@ -13,7 +13,6 @@ import sys
 from ..execute.sandbox import Limits
 from ..judge.engine import Grader
 from . import identity
-from .app import Hub, make_app
 from .bucket import RateLimits
 from .grading import Service
 from .store import DEFAULT_URL, open_database
@@ -38,6 +37,8 @@ def serve(
     """Serve until stopped. Inside a JupyterHub (``in_a_hub``) students are hub users and
     members of ``instructor_group`` are instructors; standalone, people are known by the
     tokens of ``python -m autograder tokens``."""
+    from .app import Hub, make_app  # Tornado and JupyterHub's helpers: only where the service runs
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     log = logging.getLogger("autograder.service")
     sessions = open_database(db)
