@@ -391,6 +391,7 @@ def _chromium_driver():
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_the_instructor_pages_in_chromium(service):
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By

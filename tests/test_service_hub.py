@@ -173,6 +173,7 @@ def test_hub_users_submit_with_their_hub_tokens_and_the_instructor_group_sees_th
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_an_instructor_logs_in_through_the_hub_in_chromium_and_sees_the_class(hub):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
