@@ -85,7 +85,7 @@ def send(path: str | Path, server: str | None = None, token: str | None = None) 
         deadline = time.monotonic() + POLL_SECONDS
         while status == 202 and time.monotonic() < deadline:
             time.sleep(0.5)
-            status, answer = _request(f"{server}api/submissions/{answer['id']}", token)
+            status, answer = _request(f"{server}api/submissions/{answer['id']}?wait=1", token)
             status = 202 if status == 200 and answer.get("status") != "graded" else status
     except (OSError, ValueError) as err:
         return Outcome(

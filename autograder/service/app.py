@@ -7,7 +7,8 @@ a JupyterHub the user's hub token)::
     POST /api/submissions?filename=<assignment>/<notebook>   body: the notebook
         200 graded (the answer: ``grading.Service.answer``), 202 still grading (poll
         GET /api/submissions/<id>), 400 refused, 429 rate-limited, 401/403 who are you
-    GET  /api/submissions[/<id>]    the asker's own (an instructor: everyone's)
+    GET  /api/submissions[/<id>[?wait=1]]    the asker's own (an instructor: everyone's);
+        ``wait``: once graded
 
 Pages (instructors; a browser logs in at /login with a token, or through the hub):
 ``/`` class progress, ``/students/<id>``, ``/submissions/<id>/feedback``,
@@ -113,6 +114,15 @@ class Api(Base):
     def write_error(self, status_code: int, **kwargs) -> None:
         self.finish({"error": self._reason})
 
+    async def graded(self, ident: int) -> None:
+        """Wait until submission ``ident`` is graded, at most ``WAIT_SECONDS``."""
+        future = self.service.done(ident)
+        if future is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), WAIT_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+
     def owned(self, ident: int):
         row = self.service.submission(ident)
         if row is None or (row.student != self.current_user.name and not self.current_user.instructor):
@@ -160,12 +170,7 @@ class Submissions(Api):
                 }
             )
             return
-        future = self.service.done(ident)
-        if future is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), WAIT_SECONDS)
-            except asyncio.TimeoutError:
-                pass
+        await self.graded(ident)
         row = self.service.submission(ident)
         self.set_status(200 if row.status == "graded" else 202)
         self.finish(self.service.answer(row))
@@ -179,8 +184,13 @@ class Submissions(Api):
 
 class OneSubmission(Api):
     @web.authenticated
-    def get(self, ident: str):
-        self.finish(self.service.answer(self.owned(int(ident))))
+    async def get(self, ident: str):
+        """``?wait=1``: answer once it is graded (at most ``WAIT_SECONDS``), not at once."""
+        row = self.owned(int(ident))
+        if self.get_query_argument("wait", "") and row.status in ("queued", "grading"):
+            await self.graded(row.id)
+            row = self.owned(row.id)
+        self.finish(self.service.answer(row))
 
 
 class ClassPage(Base):
