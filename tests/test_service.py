@@ -363,7 +363,11 @@ def test_a_student_sees_only_their_own_submissions(service):
     assert status == 200 and alices["submissions"] and {s["student"] for s in alices["submissions"]} == {"alice"}
     status, bobs = service.request("api/submissions", service.tokens["bob"])
     assert {s["student"] for s in bobs["submissions"]} == {"bob"}
-    assert service.request(f"api/submissions/{alices['submissions'][0]['id']}", service.tokens["bob"])[0] == 404
+    first = alices["submissions"][0]["id"]
+    assert service.request(f"api/submissions/{first}", service.tokens["bob"])[0] == 404
+    assert service.request(f"api/submissions/{first}?wait=1", service.tokens["bob"])[0] == 404
+    status, again = service.request(f"api/submissions/{first}?wait=1", service.tokens["alice"])
+    assert status == 200 and again["id"] == first and again["status"] == "graded"
     assert service.request("students/alice", service.tokens["bob"])[0] == 403
     assert service.request("grades.csv", service.tokens["bob"])[0] == 403
     assert service.request("publish", service.tokens["bob"], b"assignment=01_conv_basics")[0] == 403
