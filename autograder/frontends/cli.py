@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         bench.add_argument(
             "--assignments", nargs="+", default=list(_default(bench_module.main, "assignments")), help="default: all"
         )
+    _add_service_commands(commands)
     return parser
 
 
@@ -276,6 +277,8 @@ def _run(args) -> int:
             assignments=tuple(args.assignments),
             dask=None if args.skip_dask else args.dask,
         )
+    if args.command in ("serve", "tokens", "submit", "serve-bench"):
+        return _run_service(args)
     return 1
 
 
@@ -293,6 +296,112 @@ def _export(args) -> int:
     for line in result.problems():
         print(f"warning: {line}", file=sys.stderr)
     print(f"Wrote {args.out} ({args.to}, {len(roster)} roster students)")
+    return 0
+
+
+def _service_present() -> bool:
+    """True when the grading service (``autograder.service``) is part of this copy (the
+    student copy has only its client, ``submit``)."""
+    spec = importlib.util.find_spec("autograder.service")
+    package = Path(__file__).resolve().parent.parent
+    return spec is not None and spec.origin is not None and Path(spec.origin).resolve().parent == package / "service"
+
+
+def _add_service_commands(commands) -> None:
+    from . import submit
+
+    s = commands.add_parser("submit", help="submit a notebook to the course's grading service and show the result")
+    s.add_argument("notebook")
+    s.add_argument("--server", help=f"the service's URL (default: $AUTOGRADER_SERVER, else {submit.DEFAULT_SERVER})")
+    s.add_argument("--token", help="your token (default: $AUTOGRADER_TOKEN, else $JUPYTERHUB_API_TOKEN)")
+    s.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    _add_lang(s)
+    if _present("serve_bench"):
+        from ..release import serve_bench
+
+        b = commands.add_parser(
+            "serve-bench", help="load-test the grading service on loopback against the batch grader"
+        )
+        b.add_argument("--students", type=_positive, default=_default(serve_bench.main, "students"))
+        b.add_argument("--workers", type=_positive, default=_default(serve_bench.main, "workers"))
+        b.add_argument(
+            "--burst",
+            type=_positive,
+            default=_default(serve_bench.main, "burst"),
+            help="requests per student over the limit",
+        )
+    if not _service_present():
+        return
+    from ..service import server, store
+
+    v = commands.add_parser("serve", help="run the grading service: students submit, and get official feedback at once")
+    v.add_argument(
+        "--db", default=store.DEFAULT_URL, help="database: a SQLite file or a postgresql:// URL (default %(default)s)"
+    )
+    v.add_argument("--host", default=_default(server.serve, "host"), help="address to listen on (default %(default)s)")
+    v.add_argument("--port", type=_positive, default=_default(server.serve, "port"), help="(default %(default)s)")
+    v.add_argument(
+        "--workers",
+        type=_positive,
+        default=_default(server.serve, "workers"),
+        help="submissions graded at once (default %(default)s)",
+    )
+    v.add_argument("--roster", help="CSV with a 'student' column: only these students may submit")
+    v.add_argument("--limits", help="TOML file of rate limits per assignment (default: 5 attempts per hour)")
+    v.add_argument(
+        "--instructor-group",
+        default=_default(server.serve, "instructor_group"),
+        help="inside a JupyterHub: the hub group of instructors (default %(default)s)",
+    )
+    v.add_argument(
+        "--isolation", choices=("namespaces", "none"), default=_default(server.serve, "isolation"), help="as for grade"
+    )
+    _add_limits(v)
+    t = commands.add_parser(
+        "tokens", help="print a new 'student,token' CSV line per roster student (only hashes are stored)"
+    )
+    t.add_argument("--db", default=store.DEFAULT_URL, help="the service's database (default %(default)s)")
+    t.add_argument("--roster", help="CSV with a 'student' column")
+    t.add_argument(
+        "--instructor",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also a token for this instructor (repeatable)",
+    )
+
+
+def _run_service(args) -> int:
+    if args.command == "serve-bench":
+        from ..release import serve_bench
+
+        return serve_bench.main(args.students, args.workers, args.burst)
+    if args.command == "submit":
+        from . import submit
+
+        return submit.main(args.notebook, args.server, args.token, args.json, args.lang)
+    from ..service import identity, server, store
+
+    if args.command == "serve":
+        return server.serve(
+            args.db,
+            args.host,
+            args.port,
+            args.workers,
+            args.roster,
+            args.limits,
+            args.instructor_group,
+            args.isolation,
+            _limits(args),
+        )
+    if not args.roster and not args.instructor:
+        raise ValueError("tokens needs --roster FILE or --instructor NAME")
+    students = identity.roster_students(args.roster) if args.roster else []
+    sessions = store.open_database(args.db)
+    sys.stdout.write(
+        "student,token\n"
+        + "".join(f"{name},{token}\n" for name, token in identity.issue_tokens(sessions, students, args.instructor))
+    )
     return 0
 
 
