@@ -105,6 +105,8 @@ STILL_HIDDEN: dict[str, str] = {}
 never belongs here. (compare_mlp_cnn's "accuracy measured on the test set" is taught and
 checked by a hidden check only: a visible check of it would train both models once more
 for every submission; it has no deliberate-mistake file.)"""
+BUILT_ON: dict[str, str] = {}
+"""Graded function -> the staged step its solution calls."""
 PAIRS = sorted((function, mid) for function in APPLICABLE for mid in applicable(function))
 LIMITS = dataclasses.replace(TEST_LIMITS, cell_seconds=30.0, submission_seconds=600.0)
 """Generous: this test is about naming mistakes, and a loaded machine must not turn a
@@ -131,18 +133,50 @@ def _selected(request) -> list[Path]:
     return sorted(p for p in (paths or everything) if p.exists())
 
 
-@pytest.fixture(scope="module")
-def graded(request, tmp_path_factory) -> dict[str, dict]:
-    """Every selected mistake and variant in a notebook of its own, graded as one batch."""
-    root = tmp_path_factory.mktemp("submissions")
-    for path in _selected(request):
+def related(a: str, b: str) -> bool:
+    """Whether a wrong answer of one can cost the other (one is built on the other)."""
+    return a == b or BUILT_ON.get(a) == b or BUILT_ON.get(b) == a
+
+
+def pack(paths: list[Path]) -> list[list[Path]]:
+    """The files in as few notebooks as can hold them: one file per notebook and function,
+    never two related functions (``BUILT_ON``) in one notebook, and the correct variants
+    apart from the wrong answers. Each notebook still grades every function of its
+    assignment, so the functions left as solved show what each wrong answer costs the rest."""
+    groups: list[tuple[str, str, list[Path]]] = []  # (assignment, kind, files)
+    for path in paths:
         function, _ = split(path)
-        assignment = assignment_of_function(function)
-        nb = synth.solved(assignment, {function: path.read_text()})
-        synth.write(nb, root / f"{path.parent.name}-{path.stem}" / assignment.name / assignment.notebook)
+        assignment = assignment_of_function(function).name
+        kind = "variants" if path.parent.name == "variants" else "wrong"
+        for owner, owner_kind, files in groups:
+            if (owner, owner_kind) == (assignment, kind) and not any(related(function, split(f)[0]) for f in files):
+                files.append(path)
+                break
+        else:
+            groups.append((assignment, kind, [path]))
+    return [files for _, _, files in groups]
+
+
+@pytest.fixture(scope="module")
+def graded(request, tmp_path_factory) -> dict[Path, dict]:
+    """Every selected mistake and variant graded in one batch, packed into few notebooks
+    (``pack``): file -> the results of the notebook that holds it."""
+    root = tmp_path_factory.mktemp("submissions")
+    holder: dict[Path, str] = {}
+    for i, files in enumerate(pack(_selected(request))):
+        assignment = assignment_of_function(split(files[0])[0])
+        nb = synth.solved(assignment, {split(f)[0]: f.read_text() for f in files})
+        synth.write(nb, root / f"notebook{i:03d}" / assignment.name / assignment.notebook)
+        holder.update({f: f"notebook{i:03d}" for f in files})
     out = tmp_path_factory.mktemp("reports")
     batch.grade([root], out, limits=LIMITS, progress=False)
-    return {p.parent.parent.name: json.loads(p.read_text()) for p in out.glob("*/*/results.json")}
+    results = {p.parent.parent.name: json.loads(p.read_text()) for p in out.glob("*/*/results.json")}
+    return {f: results[student] for f, student in holder.items()}
+
+
+def replaced(data: dict, graded: dict, path: Path) -> set[str]:
+    """The functions answered wrongly (or differently) in the notebook that holds ``path``."""
+    return {split(f)[0] for f, other in graded.items() if other is data}
 
 
 def checks_of(data: dict, function: str) -> list[dict]:
@@ -154,12 +188,13 @@ def checks_of(data: dict, function: str) -> list[dict]:
 def test_each_mistake_is_named_wherever_it_can_occur_and_costs_only_its_function(graded, path):
     function, mistake = split(path)
     assert path.exists(), f"{mistake} can occur in {function}, but there is no deliberate mistake {path.name}"
-    data = graded[f"mistakes-{path.stem}"]
+    data = graded[path]
     own = checks_of(data, function)
     failed = [t for t in own if t["status"] == "failed"]
     assert failed, "the wrong answer passed every check"
     assert any(f"misconception:{mistake}" in t["tags"] for t in failed), [t["tags"] for t in failed]
-    others = [t for t in data["tests"] if t not in own]
+    cost = replaced(data, graded, path) | {f for f, step in BUILT_ON.items() if step == function}
+    others = [t for t in data["tests"] if not any(f"function:{f}" in t["tags"] for f in cost)]
     assert all(t["status"] == "passed" for t in others), [t["output"] for t in others if t["status"] != "passed"]
 
 
@@ -171,7 +206,7 @@ def test_every_mistake_file_is_a_pair_of_the_matrix():
 @pytest.mark.slow
 @pytest.mark.parametrize("path", VARIANTS, ids=lambda p: p.stem)
 def test_correct_variants_score_full_marks_and_are_never_accused(graded, path):
-    data = graded[f"variants-{path.stem}"]
+    data = graded[path]
     assert data["score"] == data["max_score"], [t["output"] for t in data["tests"] if t["status"] != "passed"]
     assert not [tag for t in data["tests"] for tag in t["tags"] if tag.startswith("misconception:")]
 
@@ -190,8 +225,7 @@ def test_each_mistake_fails_a_visible_check(graded, path):
     if path.stem in STILL_HIDDEN:
         pytest.skip(STILL_HIDDEN[path.stem])
     function, _ = split(path)
-    data = graded[f"{path.parent.name}-{path.stem}"]
-    own = checks_of(data, function)
+    own = checks_of(graded[path], function)
     assert any(t["visibility"] == "visible" for t in own)
     visible_failures = [t["name"] for t in own if t["visibility"] == "visible" and t["status"] == "failed"]
     assert visible_failures, f"{path.stem} passes every visible check of {function}; only hidden checks catch it"
