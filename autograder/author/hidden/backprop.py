@@ -111,7 +111,7 @@ def _conv_checks() -> list:
         ),
         *conv_checks(
             "with_same_padding_stride_1_agrees_with_a_numerical_gradient",
-            "Central differences of sum(Conv2D(x) * dout) with padding='same', stride 1, a (3, 2) kernel, "
+            "With padding='same' at stride 1: central differences of sum(Conv2D(x) * dout) for a (3, 2) kernel, "
             "two 4x5 images with three channels and two filters.",
             signed(2, 4, 5, 2),
             signed(2, 4, 5, 3),
