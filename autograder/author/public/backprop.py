@@ -206,10 +206,11 @@ def pool_check(
 # train_numpy_cnn
 
 MIN_ACCURACY = 0.90
-"""DESIGN.md's bar. Measured: the solution's network (810 parameters) reaches 0.96-0.99 on
-held-out quarters of the digits in 12 epochs, about 1 s of CPU."""
+"""DESIGN.md's bar. Measured on 36 stratified 75/25 splits of the digits: the solution's network
+(810 parameters, 12 epochs of full batches of 32, learning rate 0.5) reaches 0.944-0.989 (mean
+0.973), about 1 s of CPU per training."""
 MAX_SHUFFLED_ACCURACY = 0.50
-"""Trained on randomly permuted labels the solution scores 0.07-0.18 on the true test labels
+"""Trained on randomly permuted labels the solution scores 0.08-0.18 on the true test labels
 (chance is 0.10). Above 0.50 the function did not learn from x_train/y_train alone."""
 MIN_LOSS_DROP = 0.5
 """The last loss must be at most this fraction of the first (the solution's: 0.03-0.06)."""
