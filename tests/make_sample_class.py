@@ -28,7 +28,7 @@ BOB_MISTAKES = {
     "03_pooling": "maxpool_manual__same-padding-zeros",
     "04_cnn_models": "count_conv_params__missing-bias",
     "05_edge_detection": "detect_edges__integer-overflow",
-    "06_backprop": "maxpool_backward_manual__pool-gradient-spread",
+    "06_backprop": "avgpool_backward_manual__avg-gradient-undivided",
 }
 
 

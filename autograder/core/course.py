@@ -100,7 +100,13 @@ ASSIGNMENTS: dict[str, Assignment] = {
             "06_backprop",
             "backprop.ipynb",
             "backprop",
-            ("im2col", "conv2d_backward_manual", "maxpool_backward_manual"),
+            (
+                "im2col",
+                "conv2d_backward_manual",
+                "maxpool_backward_manual",
+                "avgpool_backward_manual",
+                "train_numpy_cnn",
+            ),
         ),
     ]
 }

@@ -152,6 +152,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The upstream gradient dout is not used: the local gradient (1 at each maximum) is returned as it is.",
         "Chain rule: multiply each local gradient by the dout of its output, mask * dout[n, i, j, c].",
     ),
+    "avg-gradient-undivided": (
+        "Every cell of an average-pool window gets all of its dout, but each cell makes up only 1 / (ph * pw) "
+        "of the average.",
+        "The local derivative of a mean over ph * pw cells is 1 / (ph * pw): add dout[n, i, j, c] / (ph * pw) "
+        "to every cell of the window.",
+    ),
 }
 
 WORDING: dict[str, dict[str, tuple[str, str]]] = {
@@ -160,6 +166,10 @@ WORDING: dict[str, dict[str, tuple[str, str]]] = {
             "The columns are in another order than kernel.reshape(-1, F) (channels first, or column before row).",
             "Flatten each (kh, kw, C) window as it is: row u, then column v, then channel c.",
         ),
+        "integer-overflow": (
+            "The columns keep the images' integer dtype: im2col must return a float array.",
+            "Convert first, images = np.asarray(images, dtype=np.float64), then take the windows.",
+        ),
     },
     "conv2d_backward_manual": {
         "mean-instead-of-sum": (
@@ -167,16 +177,86 @@ WORDING: dict[str, dict[str, tuple[str, str]]] = {
             "Every window of every image uses the same weights: add up their contributions "
             "(db = dout.sum(axis=(0, 1, 2))), do not take np.mean.",
         ),
+        "upstream-gradient-ignored": (
+            "The upstream gradient dout is not used: these are the gradients of sum(out), as if dout were all ones.",
+            "Chain rule: window (i, j) contributes dout[n, i, j, f] times its local derivative: "
+            "x-window * dout to dw, kernel * dout to dx, dout to db.",
+        ),
+        "stride-ignored": (
+            "The strides are ignored in the backward pass: window (i, j) is taken at (i, j), not where the forward "
+            "pass put it.",
+            "With strides (sh, sw), window (i, j) starts at (i * sh, j * sw) of the (padded) input: add its "
+            "gradients there.",
+        ),
+        "same-padding-symmetric": (
+            "The backward pass pads with the extra row/column of an odd 'same' padding at the top/left, so every "
+            "window is one cell off.",
+            "TensorFlow pads top = total // 2 and bottom = total - top: pad x the same way, add into the padded "
+            "dx, then crop dx[:, top:top + H, left:left + W].",
+        ),
+        "integer-overflow": (
+            "A gradient is stored in an integer type (np.zeros_like of an integer input): it must be a float array.",
+            "Compute in floating point: x = np.asarray(images, dtype=np.float64), and allocate dx, dw, db with "
+            "np.zeros(shape).",
+        ),
     },
     "maxpool_backward_manual": {
-        "avg-instead-of-max": (
-            "This is the gradient of average pooling: dout / (ph * pw) spread over each window.",
-            "A max pool's output depends on the window's maximum only: give dout to that cell alone "
-            "(the mask window == window.max()).",
+        "pool-gradient-spread": (
+            "The gradient is spread over the whole pooling window (evenly, or dout to every cell) instead of "
+            "going to its maximum.",
+            "Only the maximum reaches the output: build the mask window == window.max() and give dout to that "
+            "cell only.",
         ),
         "pool-over-channels": (
-            "The pooling mixes channels: one value for all channels of a window.",
+            "The mask mixes channels: one maximum for all channels of a window, so the other channels lose their "
+            "gradient.",
             "Find each channel's maximum on its own: window.max(axis=(1, 2), keepdims=True).",
+        ),
+        "stride-ignored": (
+            "The strides argument is ignored in the backward pass: the windows are not where the forward pass "
+            "put them.",
+            "Window (i, j) starts at (i * sh, j * sw), with the strides given (the pool size only when strides "
+            "is None); route dout[:, i, j] into that window.",
+        ),
+        "pool-stride-one": (
+            "With strides=None the backward pass moves its windows by 1, but the forward pass moved them by the "
+            "pool size.",
+            "When strides is None, use the pool size as the stride: window (i, j) starts at (i * ph, j * pw).",
+        ),
+        "integer-overflow": (
+            "dx is stored in x's integer type (np.zeros_like(x) for a uint8 x): the gradient lost its decimals "
+            "or is not a float array.",
+            "Allocate dx as floats, np.zeros(x.shape); a gradient is a float even when the input is uint8.",
+        ),
+    },
+    "avgpool_backward_manual": {
+        "max-instead-of-avg": (
+            "The gradient goes to each window's maximum only: this is the backward pass of max pooling.",
+            "Every cell of the window makes up the average: each gets dout[n, i, j, c] / (ph * pw).",
+        ),
+        "upstream-gradient-ignored": (
+            "The upstream gradient dout is not used: every cell gets the local derivative 1 / (ph * pw) alone.",
+            "Chain rule: each cell of window (i, j) gets dout[n, i, j, c] / (ph * pw).",
+        ),
+        "gradient-overwritten": (
+            "Where windows overlap, a window's share overwrites what the earlier windows gave the same cells.",
+            "Accumulate with +=: a cell in several windows gets the sum of their dout / (ph * pw).",
+        ),
+        "stride-ignored": (
+            "The strides argument is ignored in the backward pass: the windows are not where the forward pass "
+            "put them.",
+            "Window (i, j) starts at (i * sh, j * sw), with the strides given (the pool size only when strides "
+            "is None).",
+        ),
+        "pool-stride-one": (
+            "With strides=None the backward pass moves its windows by 1, but the forward pass moved them by the "
+            "pool size.",
+            "When strides is None, use the pool size as the stride: window (i, j) starts at (i * ph, j * pw).",
+        ),
+        "integer-overflow": (
+            "dx is stored in x's integer type (np.zeros_like(x) for a uint8 x): the shares dout / (ph * pw) lost "
+            "their decimals.",
+            "Allocate dx as floats, np.zeros(x.shape); a gradient is a float even when the input is uint8.",
         ),
     },
     "conv_output_shape": {
@@ -437,19 +517,22 @@ APPLICABLE: dict[str, tuple[str, ...]] = {
     "detect_edges": ("flipped-kernel", "missing-bias", "off-by-one-size", "integer-overflow"),
     "sobel_magnitude": ("mean-instead-of-sum", "off-by-one-size", "integer-overflow"),
     "learn_kernel": ("flipped-kernel", "axes-swapped"),
-    "im2col": ("off-by-one-size", "axes-swapped", "first-item-only", "forbidden-library-call"),
+    "im2col": ("off-by-one-size", "axes-swapped", "first-item-only", "integer-overflow", "forbidden-library-call"),
     "conv2d_backward_manual": (
         "dx-kernel-not-flipped",
         "gradient-overwritten",
         "batch-not-summed",
         "mean-instead-of-sum",
+        "upstream-gradient-ignored",
+        "stride-ignored",
+        "same-padding-symmetric",
         "first-item-only",
         "input-mutated",
+        "integer-overflow",
         "forbidden-library-call",
     ),
     "maxpool_backward_manual": (
         "pool-gradient-spread",
-        "avg-instead-of-max",
         "upstream-gradient-ignored",
         "gradient-overwritten",
         "pool-over-channels",
@@ -459,6 +542,18 @@ APPLICABLE: dict[str, tuple[str, ...]] = {
         "integer-overflow",
         "forbidden-library-call",
     ),
+    "avgpool_backward_manual": (
+        "max-instead-of-avg",
+        "avg-gradient-undivided",
+        "upstream-gradient-ignored",
+        "gradient-overwritten",
+        "pool-stride-one",
+        "stride-ignored",
+        "first-item-only",
+        "integer-overflow",
+        "forbidden-library-call",
+    ),
+    "train_numpy_cnn": ("forbidden-library-call",),
 }
 """Function -> the misconception ids that can occur in it (``grader-code-called`` can
 occur in every function and is not repeated here; see ``applicable``). Left out on

@@ -1,14 +1,15 @@
 """Hidden checks for 06_backprop, following the blind-spot rules: N >= 2, H != W, C >= 2,
 F >= 2, C != F, kh != kw, H_out != W_out, signed random inputs and upstream gradients,
 asymmetric kernels, a 1x1 kernel and one as tall as the image, the strides=None default,
-stride 2 on a size it does not divide, overlapping windows and windows with gaps between them,
-all-negative inputs, uint8 inputs, NumPy integer sizes and read-only inputs."""
+strides that do not divide the size, an odd total 'same' padding, overlapping windows and
+windows with gaps between them, all-negative inputs, uint8 inputs, NumPy integer sizes and
+read-only inputs; train_numpy_cnn on a secret split (read-only) and on shuffled labels."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..public.backprop import conv_checks, im2col_check, pool_check
+from ..public.backprop import MIN_ACCURACY, conv_checks, im2col_check, pool_check, training_check
 from . import rng
 
 
@@ -88,6 +89,38 @@ def _conv_checks() -> list:
             parts=("dx", "dw"),
             hidden=True,
         ),
+        *conv_checks(
+            "with_strides_that_do_not_divide_and_read_only_inputs",
+            "Three float32 10x9 images with three channels, two (3, 2) filters, strides=(2, 3), every array read-only.",
+            signed(3, 4, 3, 2).astype(np.float32),
+            signed(3, 10, 9, 3).astype(np.float32),
+            signed(3, 2, 3, 2).astype(np.float32),
+            hidden=True,
+            readonly=True,
+            strides=(2, 3),
+        ),
+        *conv_checks(
+            "with_odd_same_padding_on_uint8_images",
+            "Two uint8 7x5 RGB images, two (2, 4) filters, strides=2, padding='same': odd total padding in both directions.",
+            signed(2, 4, 3, 2),
+            r.integers(0, 256, size=(2, 7, 5, 3), dtype=np.uint8),
+            signed(2, 4, 3, 2),
+            hidden=True,
+            strides=2,
+            padding="same",
+        ),
+        *conv_checks(
+            "with_same_padding_stride_1_agrees_with_a_numerical_gradient",
+            "With padding='same' at stride 1: central differences of sum(Conv2D(x) * dout) for a (3, 2) kernel, "
+            "two 4x5 images with three channels and two filters.",
+            signed(2, 4, 5, 2),
+            signed(2, 4, 5, 3),
+            signed(3, 2, 3, 2),
+            parts=("dx", "dw"),
+            numerical=True,
+            hidden=True,
+            padding="same",
+        ),
     ]
 
 
@@ -153,5 +186,74 @@ def _pool_checks() -> list:
     ]
 
 
+def _avgpool_checks() -> list:
+    r = rng("backprop:avgpool")
+
+    def signed(*shape):
+        return r.uniform(-3, 3, size=shape)
+
+    return [
+        pool_check(
+            "test_avgpool_backward_manual_defaults_strides_to_a_rectangular_pool_size",
+            "A float32 (3, 9, 10, 2) input with pool_size=(2, 3) and no strides: dout is (3, 4, 3, 2).",
+            signed(3, 4, 3, 2).astype(np.float32),
+            signed(3, 9, 10, 2).astype(np.float32),
+            (2, 3),
+            kind="avg",
+            hidden=True,
+        ),
+        pool_check(
+            "test_avgpool_backward_manual_with_overlapping_windows_and_a_stride_that_does_not_divide",
+            "A (2, 9, 6, 3) input, passed read-only, pool_size=3, strides=2: cells in two or four windows.",
+            signed(2, 4, 2, 3),
+            signed(2, 9, 6, 3),
+            3,
+            2,
+            kind="avg",
+            hidden=True,
+            readonly=True,
+        ),
+        pool_check(
+            "test_avgpool_backward_manual_with_gaps_between_the_windows",
+            "A (2, 8, 7, 3) input, pool_size=(2, 1), strides=3: cells in no window get 0.",
+            signed(2, 3, 3, 3),
+            signed(2, 8, 7, 3),
+            (2, 1),
+            3,
+            kind="avg",
+            hidden=True,
+        ),
+        pool_check(
+            "test_avgpool_backward_manual_returns_floats_for_a_uint8_input",
+            "A uint8 (2, 6, 5, 2) input and dout with decimals: dx must be a float array.",
+            r.uniform(0.5, 9.5, size=(2, 3, 2, 2)),
+            r.integers(0, 256, size=(2, 6, 5, 2), dtype=np.uint8),
+            kind="avg",
+            hidden=True,
+        ),
+    ]
+
+
+def _training_checks() -> list:
+    seed = int(rng("backprop:train").integers(1, 2**31))
+    return [
+        training_check(
+            "test_train_numpy_cnn_on_another_split_passed_read_only",
+            f"On a secret 75/25 split of the digits, passed read-only: accuracy >= {MIN_ACCURACY} and a falling loss.",
+            seed=seed,
+            hidden=True,
+            readonly=True,
+        ),
+        training_check(
+            "test_train_numpy_cnn_does_not_learn_shuffled_labels",
+            "Trained on randomly shuffled labels, the network must stay near chance on the true test labels: "
+            "the accuracy comes from learning x_train and y_train.",
+            seed=seed + 1,
+            hidden=True,
+            shuffle=True,
+        ),
+    ]
+
+
 def hidden_checks() -> list:
-    return _im2col_checks() + _conv_checks() + _pool_checks()
+    return _im2col_checks() + _conv_checks() + _pool_checks() + _avgpool_checks() + _training_checks()
