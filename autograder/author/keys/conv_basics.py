@@ -93,4 +93,3 @@ def step_bias_per_element(window, kernel, bias=0.0) -> float:
 def step_mean(window, kernel, bias=0.0) -> float:
     """``np.mean(window * kernel) + bias``."""
     return conv_single_step(window, kernel, 0.0) / np.asarray(kernel).size + bias
-

@@ -147,7 +147,7 @@ def swapaxes_first_last(feature_maps) -> np.ndarray:
 def pad_same(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
     """(N, H, W, C) -> (N, H + pt + pb, W + pl + pr, C) float64, ``value`` in the border, with
     TensorFlow's split (``same_padding``: the extra row/column of an odd total at the
-    bottom/right). tests/test_units.py checks it against Keras: a valid Conv2D (MaxPooling2D)
+    bottom/right). tests/test_hints.py checks it against Keras: a valid Conv2D (MaxPooling2D)
     of the padded batch equals the 'same' one."""
     return _padded(images, kernel_size, strides, value)
 

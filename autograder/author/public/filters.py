@@ -96,7 +96,9 @@ def padded_close(expected, actual) -> str | None:
         where = np.isinf(exp) | np.isinf(act)
         if not np.array_equal(exp[where], act[where]):
             index = tuple(int(i) for i in np.argwhere(where & (exp != act))[0])
-            return _("first difference at {where}: expected {expected}, got {actual} ({bad} of {size} values differ)").format(
+            return _(
+                "first difference at {where}: expected {expected}, got {actual} ({bad} of {size} values differ)"
+            ).format(
                 where=f"[{', '.join(map(str, index))}]",
                 expected=f"{exp[index]:.6g}",
                 actual=f"{act[index]:.6g}",
