@@ -37,6 +37,7 @@ def hidden_checks() -> list:
             signed(2, 7, 5, 3),
             (4, 2),
             strides=2,
+            hidden=True,
             readonly=True,
         ),
         pad_check(
@@ -46,12 +47,14 @@ def hidden_checks() -> list:
             (2, 1),
             strides=(3, 2),
             value=0.5,
+            hidden=True,
         ),
         pad_check(
             "test_pad_same_with_defaults",
             "Kernel 5 with the default stride 1 and value 0 on two 4x6 images: 2 on every side.",
             signed(2, 4, 6, 2),
             5,
+            hidden=True,
         ),
         pad_check(
             "test_pad_same_on_uint8_with_minus_infinity_and_a_stride_pair",
@@ -60,6 +63,7 @@ def hidden_checks() -> list:
             (3, 4),
             strides=(2, 4),
             value=-np.inf,
+            hidden=True,
         ),
         conv_check(
             "test_multi_filter_conv_with_stride_2_on_an_odd_size",
