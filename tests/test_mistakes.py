@@ -98,7 +98,7 @@ STILL_HIDDEN: dict[str, str] = {}
 never belongs here. (compare_mlp_cnn's "accuracy measured on the test set" is taught and
 checked by a hidden check only: a visible check of it would train both models once more
 for every submission; it has no deliberate-mistake file.)"""
-BUILT_ON = {"conv2d_manual": "conv_single_step", "multi_filter_conv": "pad_same", "maxpool_manual": "pad_same"}
+BUILT_ON = {"conv2d_manual": "conv_single_step", "multi_filter_conv": "pad_same"}
 """Graded function -> the staged step its solution calls: a mistake in the step costs the
 function built on it too (as it does a student who builds on a wrong step)."""
 PAIRS = sorted((function, mid) for function in APPLICABLE for mid in applicable(function))
