@@ -210,10 +210,11 @@ def public_checks() -> list[Check]:
         ),
         conv_check(
             "test_conv2d_manual_sums_over_three_channels",
-            "A (6, 5, 3) image and an asymmetric (3, 2, 3) kernel with bias -0.25 give a (4, 4) output.",
+            "A (6, 5, 3) image and an asymmetric (3, 2, 3) kernel with bias -0.25, both read-only, give a (4, 4) output.",
             rgb,
             rgb_kernel,
             -0.25,
+            readonly=True,
         ),
         conv_check(
             "test_conv2d_manual_keeps_the_negative_edges_of_a_uint8_image",

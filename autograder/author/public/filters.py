@@ -284,10 +284,11 @@ def public_checks() -> list[Check]:
         ),
         conv_check(
             "test_multi_filter_conv_with_stride_2_and_relu",
-            "Two 7x8 images, three (3, 2) filters, stride 2, relu: output (2, 3, 4, 3).",
+            "Two 7x8 images, three (3, 2) filters, stride 2, relu, all arrays read-only: output (2, 3, 4, 3).",
             stride_images,
             stride_kernels,
             np.array([0.5, -1.0, 0.25]),
+            readonly=True,
             strides=2,
             activation="relu",
         ),

@@ -153,11 +153,12 @@ def public_checks() -> list[Check]:
         pool_check(
             mp,
             "test_maxpool_manual_with_overlapping_windows_on_signed_values",
-            "A signed (1, 7, 6, 2) input, pool_size=3, strides=2, 'valid' gives a (1, 3, 2, 2) output.",
+            "A signed read-only (1, 7, 6, 2) input, pool_size=3, strides=2, 'valid' gives a (1, 3, 2, 2) output.",
             signed,
             3,
             2,
             "valid",
+            readonly=True,
         ),
         pool_check(
             mp,
@@ -194,11 +195,12 @@ def public_checks() -> list[Check]:
         pool_check(
             ap,
             "test_avgpool_manual_with_overlapping_windows_on_signed_values",
-            "A signed (1, 7, 6, 2) input, pool_size=3, strides=2, 'valid' gives a (1, 3, 2, 2) output.",
+            "A signed read-only (1, 7, 6, 2) input, pool_size=3, strides=2, 'valid' gives a (1, 3, 2, 2) output.",
             signed_avg,
             3,
             2,
             "valid",
+            readonly=True,
         ),
         pool_check(
             ap,
