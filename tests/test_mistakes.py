@@ -46,6 +46,8 @@ TAUGHT = {
     "01 s2: the window is summed (times the kernel), not averaged": "conv2d_manual__mean-instead-of-sum",
     "01 s2: the bias is added once, after the whole sum, not per channel": "conv2d_manual__bias-per-channel",
     "01 s2: ... nor per window element": "conv2d_manual__bias-per-element",
+    "01 ex3: one output cell adds the bias once, after the sum": "conv_single_step__bias-per-element",
+    "01 ex3: arguments may be read-only, and np.asarray(x, float64) is no copy": "conv_single_step__input-mutated",
     "01 ex3: do not modify image or kernel": "conv2d_manual__input-mutated",
     "01 ex3: uint8 images work: compute in floating point": "conv2d_manual__integer-overflow",
     "01 ex3: NumPy only": "conv2d_manual__forbidden-library-call",
@@ -57,6 +59,10 @@ TAUGHT = {
     "02 s3: 'linear' means no activation too": "multi_filter_conv__linear-unknown",
     "02 s4: the window of output row i starts at row i * s": "multi_filter_conv__stride-ignored",
     "02 s5: an odd total 'same' padding puts the extra row at the bottom": "multi_filter_conv__same-padding-symmetric",
+    "02 s5: pad_same puts the extra row/column of an odd total at the bottom/right": "pad_same__same-padding-symmetric",
+    "02 s5: the stride sets the total padding": "pad_same__stride-ignored",
+    "02 ex1: the border holds value (-inf for max pooling)": "pad_same__same-padding-zeros",
+    "02 ex1: uint8 cannot hold -inf: pad a float copy": "pad_same__integer-overflow",
     "02 ex1: uint8 images work: convert, do not allocate with zeros_like": "multi_filter_conv__integer-overflow",
     "02 ex1: every image of the batch gets its own result": "multi_filter_conv__batch-collapsed",
     "02 ex1: do not modify the arguments": "multi_filter_conv__input-mutated",
@@ -106,6 +112,8 @@ never belongs here. (compare_mlp_cnn's "accuracy measured on the test set" is ta
 checked by a hidden check only: a visible check of it would train both models once more
 for every submission; it has no deliberate-mistake file.)"""
 BUILT_ON: dict[str, tuple[str, ...]] = {
+    "conv2d_manual": ("conv_single_step",),
+    "multi_filter_conv": ("pad_same",),
     "train_numpy_cnn": ("im2col", "conv2d_backward_manual", "maxpool_backward_manual"),
 }
 """Graded function -> the functions of the notebook its solution calls (06 trains a network

@@ -47,6 +47,19 @@ def allclose(expected: Any, actual: Any, atol: float = ATOL, rtol: float = RTOL)
     return _first_difference(exp, act, bad)
 
 
+def values_close(expected: Any, actual: Any) -> str | None:
+    """``allclose``, where the answer may also be written as (nested) lists of numbers, as a
+    hand-written prediction is."""
+    if isinstance(actual, list):
+        try:
+            actual = np.asarray(actual, dtype=np.float64)
+        except (TypeError, ValueError):
+            return _("expected {expected}, got {actual}").format(
+                expected=describe(np.asarray(expected)), actual=describe(actual)
+            )
+    return allclose(expected, actual)
+
+
 def within(tolerance: float):
     """A comparator: every entry within ``tolerance`` of the expected one."""
     return functools.partial(allclose, atol=tolerance, rtol=0.0)

@@ -60,10 +60,17 @@ ASSIGNMENTS: dict[str, Assignment] = {
             "01_conv_basics",
             "conv_basics.ipynb",
             "conv_basics",
-            ("conv_output_shape", "conv_weight_shapes", "conv2d_manual"),
+            ("conv_output_shape", "conv_weight_shapes", "conv_single_step", "conv2d_manual", "predict_test3"),
         ),
-        Assignment("02_filters", "filters.ipynb", "filters", ("multi_filter_conv", "channels_first")),
-        Assignment("03_pooling", "pooling.ipynb", "pooling", ("maxpool_manual", "avgpool_manual")),
+        Assignment(
+            "02_filters",
+            "filters.ipynb",
+            "filters",
+            ("predict_output_shapes", "pad_same", "multi_filter_conv", "channels_first"),
+        ),
+        Assignment(
+            "03_pooling", "pooling.ipynb", "pooling", ("predict_pooled_values", "maxpool_manual", "avgpool_manual")
+        ),
         Assignment(
             "04_cnn_models",
             "cnn_models.ipynb",

@@ -66,11 +66,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'same' average pooling divides by the full window, counting padded cells.",
         "Divide each window's sum by the number of real (unpadded) cells in it.",
     ),
-    "avg-instead-of-max": ("The window is averaged instead of taking its maximum.", "Use np.max over the window."),
-    "max-instead-of-avg": ("The window's maximum is taken instead of its average.", "Use np.mean over the window."),
+    "avg-instead-of-max": (
+        "The window is averaged instead of taking its maximum.",
+        "Take the window's maximum: window.max(axis=(1, 2)) for an (N, ph, pw, C) window.",
+    ),
+    "max-instead-of-avg": (
+        "The window's maximum is taken instead of its average.",
+        "Take the window's mean: window.mean(axis=(1, 2)) for an (N, ph, pw, C) window.",
+    ),
     "pool-over-channels": (
         "The pooling mixes channels: one value for all channels of a window.",
-        "Pool each channel separately: reduce over the window's rows and columns only (axis=(0, 1)).",
+        "Pool each channel separately: reduce over the window's rows and columns only. The window "
+        "x[:, i*sh : i*sh+ph, j*sw : j*sw+pw, :] is (N, ph, pw, C), so that is axis=(1, 2).",
     ),
     "pool-stride-one": (
         "The pooling windows move by 1, but strides=None means strides = pool_size.",
@@ -109,8 +116,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Compute each filter f separately into out[..., f].",
     ),
     "input-mutated": (
-        "The function changed its input array.",
-        "Work on a copy (x = x.astype(float)) instead of writing into the argument.",
+        "The function changed its input array (the grader passes read-only arrays, so writing into one fails).",
+        "Work on a copy (x = x.astype(np.float64) or np.array(x, dtype=np.float64)) instead of writing into the "
+        "argument; np.asarray(x, dtype=np.float64) is no copy when x is already float64.",
     ),
     "integer-overflow": (
         "The result was computed or stored in a small integer type (uint8): values wrapped around or lost their decimals.",
@@ -304,6 +312,30 @@ WORDING: dict[str, dict[str, tuple[str, str]]] = {
             "not reshape.",
         ),
     },
+    "conv_single_step": {
+        "bias-per-element": (
+            "The bias is added inside the sum, once per multiplied element.",
+            "Compute np.sum(window * kernel) first, then add the bias once: one output cell gets one bias.",
+        ),
+    },
+    "pad_same": {
+        "same-padding-zeros": (
+            "The border is 0, but value=-inf was asked for (max pooling pads with -inf).",
+            "Fill the border with the value argument: np.pad(..., constant_values=value).",
+        ),
+        "stride-ignored": (
+            "The padding is that of stride 1 (k - 1 in total), whatever the stride.",
+            "H_out = ceil(H / stride), and the total is max((H_out - 1) * stride + k - H, 0).",
+        ),
+        "integer-overflow": (
+            "The border was stored in the images' integer type (uint8), which cannot hold -inf (it became 0).",
+            "Convert to float first (images.astype(np.float64)), then pad with value.",
+        ),
+        "same-padding-symmetric": (
+            "The extra row/column of an odd total is at the top/left.",
+            "TensorFlow pads top = total // 2 and bottom = total - top: the extra row goes to the bottom/right.",
+        ),
+    },
     "maxpool_manual": {
         "off-by-one-size": (
             "The output is one row or column too large or too small.",
@@ -449,6 +481,25 @@ not listed here use ``CATALOGUE``."""
 APPLICABLE: dict[str, tuple[str, ...]] = {
     "conv_output_shape": ("off-by-one-size", "stride-ignored", "axes-swapped"),
     "conv_weight_shapes": ("axes-swapped",),
+    "conv_single_step": (
+        "flipped-kernel",
+        "missing-bias",
+        "bias-per-element",
+        "mean-instead-of-sum",
+        "input-mutated",
+        "forbidden-library-call",
+    ),
+    "predict_test3": (),
+    "predict_output_shapes": (),
+    "pad_same": (
+        "same-padding-symmetric",
+        "same-padding-zeros",
+        "stride-ignored",
+        "integer-overflow",
+        "input-mutated",
+        "forbidden-library-call",
+    ),
+    "predict_pooled_values": (),
     "conv2d_manual": (
         "flipped-kernel",
         "missing-bias",

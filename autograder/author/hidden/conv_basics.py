@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..public.conv_basics import conv_check, shape_check, weight_check
+from ..public.conv_basics import (
+    LECTURE_TEST3_IMAGE,
+    LECTURE_TEST3_KERNEL,
+    conv_check,
+    shape_check,
+    step_check,
+    weight_check,
+)
 from . import rng
 
 
@@ -52,6 +59,38 @@ def hidden_checks() -> list:
             7,
             2,
             (3, 1),
+            hidden=True,
+        ),
+        step_check(
+            "test_conv_single_step_on_a_wide_window",
+            "A signed (2, 5) window, an asymmetric kernel and a negative bias.",
+            r.uniform(-2, 2, size=(2, 5)),
+            r.uniform(-1, 1, size=(2, 5)),
+            -0.6,
+            hidden=True,
+        ),
+        step_check(
+            "test_conv_single_step_with_a_0d_bias_on_read_only_integers",
+            "A read-only integer (3, 2, 3) window and kernel, the bias given as a 0-d array.",
+            r.integers(-5, 6, size=(3, 2, 3)),
+            r.integers(-3, 4, size=(3, 2, 3)),
+            np.array(0.75),
+            hidden=True,
+            readonly=True,
+        ),
+        step_check(
+            "test_conv_single_step_on_a_uint8_color_window",
+            "A uint8 (2, 2, 3) window and a signed float kernel.",
+            r.integers(0, 256, size=(2, 2, 3), dtype=np.uint8),
+            r.uniform(-1, 1, size=(2, 2, 3)),
+            0.25,
+            hidden=True,
+        ),
+        conv_check(
+            "test_conv2d_manual_on_the_example_computed_by_hand",
+            "The lecture's Conv2D test 3 (the prediction of section 3).",
+            LECTURE_TEST3_IMAGE,
+            LECTURE_TEST3_KERNEL,
             hidden=True,
         ),
         conv_check(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..public.filters import channels_check, conv_check
+from ..public.filters import channels_check, conv_check, pad_check
 from . import rng
 
 
@@ -31,6 +31,40 @@ def hidden_checks() -> list:
     int_kernels[0, 0, 0] = [2, -1]  # asymmetric for sure
     readonly_images = signed(2, 7, 6, 2).astype(np.float32)
     return [
+        pad_check(
+            "test_pad_same_with_odd_padding_on_a_rectangular_batch",
+            "Two 7x5 images with 3 channels, kernel (4, 2), stride 2: odd totals on both axes.",
+            signed(2, 7, 5, 3),
+            (4, 2),
+            strides=2,
+            hidden=True,
+            readonly=True,
+        ),
+        pad_check(
+            "test_pad_same_with_a_stride_pair_and_no_padding_needed",
+            "strides=(3, 2) with a (2, 1) kernel on 6x9 images: no rows needed, columns P = 0; value 0.5.",
+            signed(2, 6, 9, 2),
+            (2, 1),
+            strides=(3, 2),
+            value=0.5,
+            hidden=True,
+        ),
+        pad_check(
+            "test_pad_same_with_defaults",
+            "Kernel 5 with the default stride 1 and value 0 on two 4x6 images: 2 on every side.",
+            signed(2, 4, 6, 2),
+            5,
+            hidden=True,
+        ),
+        pad_check(
+            "test_pad_same_on_uint8_with_minus_infinity_and_a_stride_pair",
+            "uint8 images 9x6, kernel (3, 4), strides=(2, 4), value=-inf.",
+            r.integers(0, 256, size=(2, 9, 6, 2), dtype=np.uint8),
+            (3, 4),
+            strides=(2, 4),
+            value=-np.inf,
+            hidden=True,
+        ),
         conv_check(
             "test_multi_filter_conv_with_stride_2_on_an_odd_size",
             "A valid stride-2 convolution of two 9x7 3-channel images with four (3, 2) filters.",

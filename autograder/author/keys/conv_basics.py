@@ -76,3 +76,31 @@ def conv_stored_in_uint8(image, kernel, bias=0.0) -> np.ndarray:
     if np.asarray(image).dtype != np.uint8:
         return out
     return np.mod(np.trunc(out.astype(np.float64)), 256)
+
+
+# conv_single_step: one output cell, ``sum(window * kernel) + bias``, as Conv2D computes it
+# on a window the size of its kernel (a 1x1 output).
+
+
+def conv_single_step(window, kernel, bias=0.0) -> float:
+    """``Conv2D(1, (kh, kw))`` with weights ``kernel``/``[bias]`` on one (kh, kw[, C]) window:
+    its single output value, as a Python float."""
+    return float(conv2d_single(window, kernel, bias)[0, 0])
+
+
+def step_flipped(window, kernel, bias=0.0) -> float:
+    return conv_single_step(window, np.asarray(kernel)[::-1, ::-1], bias)
+
+
+def step_no_bias(window, kernel, bias=0.0) -> float:
+    return conv_single_step(window, kernel, 0.0)
+
+
+def step_bias_per_element(window, kernel, bias=0.0) -> float:
+    """``np.sum(window * kernel + bias)``: the bias once per multiplied element."""
+    return conv_single_step(window, kernel, bias * np.asarray(kernel).size)
+
+
+def step_mean(window, kernel, bias=0.0) -> float:
+    """``np.mean(window * kernel) + bias``."""
+    return conv_single_step(window, kernel, 0.0) / np.asarray(kernel).size + bias

@@ -158,3 +158,52 @@ def reshaped_first(feature_maps) -> np.ndarray:
 def swapaxes_first_last(feature_maps) -> np.ndarray:
     """The seed's ``swapaxes(0, -1)``: the filter axis moves to the front, but H and W trade places."""
     return _widen(np.swapaxes(np.asarray(feature_maps), -3, -1).copy())
+
+
+# pad_same: the padded batch that a valid window pass turns into Keras's 'same' output size.
+
+
+def pad_same(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
+    """(N, H, W, C) -> (N, H + pt + pb, W + pl + pr, C) float64, ``value`` in the border, with
+    TensorFlow's split (``same_padding``: the extra row/column of an odd total at the
+    bottom/right). tests/test_hints.py checks it against Keras: a valid Conv2D (MaxPooling2D)
+    of the padded batch equals the 'same' one."""
+    return _padded(images, kernel_size, strides, value)
+
+
+def _padded(images, kernel_size, strides, value, extra_first=False, stride_one=False, dtype=np.float64):
+    _, h, w, _ = np.shape(images)
+    kh, kw = _pair(kernel_size)
+    sh, sw = (1, 1) if stride_one else _pair(strides)
+    (top, bottom), (left, right) = same_padding(h, kh, sh), same_padding(w, kw, sw)
+    if extra_first:
+        top, bottom, left, right = bottom, top, right, left
+    widths = ((0, 0), (top, bottom), (left, right), (0, 0))
+    with np.errstate(invalid="ignore"):
+        return np.pad(np.asarray(images).astype(dtype), widths, constant_values=value).astype(np.float64)
+
+
+def pad_symmetric(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
+    """The extra row/column of an odd total at the top/left."""
+    return _padded(images, kernel_size, strides, value, extra_first=True)
+
+
+def pad_zeros(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
+    """``value`` ignored: the border is always 0."""
+    return _padded(images, kernel_size, strides, 0.0)
+
+
+def pad_stride_one(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
+    """The padding of a stride-1 'same' pass (k - 1 in total), whatever the stride."""
+    return _padded(images, kernel_size, strides, value, stride_one=True)
+
+
+def pad_in_own_dtype(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
+    """``np.pad(images, ..., constant_values=value)`` of a uint8 batch: the border is stored in
+    uint8, where -inf becomes 0 (NumPy's cast)."""
+    return _padded(images, kernel_size, strides, value, dtype=np.asarray(images).dtype)
+
+
+def conv_output_shapes(configurations) -> list:
+    """Keras's output shape for each ``(input_shape, filters, kernel_size, strides, padding)``."""
+    return [ref.conv_output_shape(*c) for c in configurations]

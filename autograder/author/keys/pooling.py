@@ -115,3 +115,8 @@ def mean_truncated(x, pool_size=2, strides=None, padding="valid", kind="avg"):
     """Means stored in an integer array like the input (np.zeros_like(x) for an integer x):
     the decimals are cut off."""
     return np.trunc(ref.pool2d(x, kind, pool_size, strides, padding).astype(np.float64))
+
+
+def pooled_map(image, kind="max", pool_size=2, strides=None, padding="valid") -> np.ndarray:
+    """Keras's pooling of one (H, W) map: (H_out, W_out)."""
+    return ref.pool2d(np.asarray(image)[None, :, :, None], kind, pool_size, strides, padding)[0, :, :, 0]

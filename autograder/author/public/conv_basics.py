@@ -1,10 +1,13 @@
-"""Checks for 01_conv_basics: conv_output_shape, conv_weight_shapes, conv2d_manual."""
+"""Checks for 01_conv_basics: conv_output_shape, conv_weight_shapes, conv_single_step, conv2d_manual,
+predict_test3."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from ...core.compare import equal
+from ...core.compare import equal, values_close
 from ...core.spec import Check
 from .answers import answer
 
@@ -49,6 +52,79 @@ def weight_check(name, description, *args, hidden=False) -> Check:
         compare=equal,
         hidden=hidden,
         mistakes=WEIGHT_MISTAKES,
+    )
+
+
+STEP_MISTAKES = {
+    "flipped-kernel": answer("conv_basics.step_flipped"),
+    "missing-bias": answer("conv_basics.step_no_bias"),
+    "bias-per-element": answer("conv_basics.step_bias_per_element"),
+    "mean-instead-of-sum": answer("conv_basics.step_mean"),
+}
+
+
+def step_check(name, description, window, kernel, bias=None, hidden=False, readonly=False) -> Check:
+    """A conv_single_step check: the answer must be a number (a 0-d array counts as one, a (1, 1)
+    array does not), compared within float32 tolerance."""
+    kwargs = {} if bias is None else {"bias": bias}
+    return Check(
+        "conv_single_step",
+        name,
+        description,
+        answer("conv_basics.conv_single_step"),
+        (window, kernel),
+        kwargs,
+        hidden=hidden,
+        readonly=readonly,
+        mistakes=STEP_MISTAKES,
+        manual=True,
+    )
+
+
+def step_checks() -> list[Check]:
+    rng = np.random.default_rng(20240511)
+    return [
+        step_check(
+            "test_conv_single_step_on_the_worked_example",
+            "conv_single_step(arange(9).reshape(3, 3)[:2, :2], [[0, 1], [2, 3]]) is 0·0 + 1·1 + 3·2 + 4·3 = 19, "
+            "a number (not a (1, 1) array).",
+            np.array([[0.0, 1.0], [3.0, 4.0]]),
+            np.array([[0.0, 1.0], [2.0, 3.0]]),
+        ),
+        step_check(
+            "test_conv_single_step_adds_the_bias_once_after_the_sum",
+            "A signed (2, 3) window, an asymmetric (2, 3) kernel and bias 0.5: the bias is added once, after the sum.",
+            rng.uniform(-1, 1, size=(2, 3)),
+            rng.uniform(-1, 1, size=(2, 3)),
+            0.5,
+        ),
+        step_check(
+            "test_conv_single_step_sums_over_the_channels_of_read_only_arrays",
+            "A (3, 2, 4) window and kernel, passed read-only (writing into them raises), bias -1.25: one number, "
+            "the sum over rows, columns and all 4 channels, plus the bias once.",
+            rng.uniform(-1, 1, size=(3, 2, 4)),
+            rng.uniform(-1, 1, size=(3, 2, 4)),
+            -1.25,
+            readonly=True,
+        ),
+        step_check(
+            "test_conv_single_step_on_a_uint8_window",
+            "A uint8 window [[200, 10], [200, 10]] and the kernel [[-1, 1], [-1, 1]]: -380, below uint8's 0..255.",
+            np.array([[200, 10], [200, 10]], dtype=np.uint8),
+            np.array([[-1, 1], [-1, 1]]),
+        ),
+    ]
+
+
+def predict_check() -> Check:
+    """The prediction of the lecture's Conv2D test 3, graded by value."""
+    return Check(
+        "predict_test3",
+        "test_predict_test3_gives_the_nine_outputs_of_the_lecture_example",
+        "predict_test3() returns the 3x3 output of the lecture's Conv2D test 3, worked out by hand.",
+        functools.partial(answer("conv_basics.conv2d_single"), LECTURE_TEST3_IMAGE, LECTURE_TEST3_KERNEL),
+        compare=values_close,
+        points=2.0,
     )
 
 
@@ -134,10 +210,11 @@ def public_checks() -> list[Check]:
         ),
         conv_check(
             "test_conv2d_manual_sums_over_three_channels",
-            "A (6, 5, 3) image and an asymmetric (3, 2, 3) kernel with bias -0.25 give a (4, 4) output.",
+            "A (6, 5, 3) image and an asymmetric (3, 2, 3) kernel with bias -0.25, both read-only, give a (4, 4) output.",
             rgb,
             rgb_kernel,
             -0.25,
+            readonly=True,
         ),
         conv_check(
             "test_conv2d_manual_keeps_the_negative_edges_of_a_uint8_image",
@@ -147,12 +224,14 @@ def public_checks() -> list[Check]:
             np.array([[1, -1], [1, -1]]),
         ),
     ]
-    return checks + lecture_conv2d_tests()
+    return checks[:6] + step_checks() + checks[6:] + lecture_conv2d_tests() + [predict_check()]
 
 
 # ----------------------------------------------------------------------------------------------
 # The lecture's Conv2D tests 2, 3 and 6, which notebook 01 works through (prediction first, then
 # Keras with set_weights); its tests 4 and 5 take a batch or several filters and are in filters.py.
+# Test 3 is what predict_test3 asks for: no visible check shows its outputs (a hidden check runs
+# conv2d_manual on it).
 
 # Test 2's 3x3 kernel and test 6's first filter, (2, 2, 3), as the lecture printed them.
 LECTURE_TEST2_KERNEL = np.array(
@@ -182,13 +261,6 @@ def lecture_conv2d_tests() -> list[Check]:
             "top-left value is sum(image[:3, :3] * kernel) = 2.7396.",
             np.arange(25.0).reshape(5, 5),
             LECTURE_TEST2_KERNEL,
-        ),
-        conv_check(
-            "test_conv2d_manual_on_the_example_computed_by_hand",
-            "The lecture's Conv2D test 3: the 5x5 image [[3, 3, 2, 1, 0], ...] and the kernel "
-            "[[0, 1, 2], [2, 2, 0], [0, 1, 2]] give [[12, 12, 17], [10, 17, 19], [9, 6, 14]].",
-            LECTURE_TEST3_IMAGE,
-            LECTURE_TEST3_KERNEL,
         ),
         conv_check(
             "test_conv2d_manual_adds_the_red_green_and_blue_sums",

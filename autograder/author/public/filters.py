@@ -1,4 +1,5 @@
-"""Checks for 02_filters: multi_filter_conv (several filters, stride, padding,
+"""Checks for 02_filters: predict_output_shapes (stride and padding, predicted by hand),
+pad_same (the staged step), multi_filter_conv (several filters, stride, padding,
 activation) and channels_first (the transpose/swapaxes lesson)."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ import functools
 
 import numpy as np
 
-from ...core.compare import equal
+from ...core.compare import allclose, equal
 from ...core.i18n import _
 from ...core.spec import Check
 from .answers import answer
@@ -88,6 +89,125 @@ def conv_check(name, description, images, kernels, biases, hidden=False, readonl
     )
 
 
+def padded_close(expected, actual) -> str | None:
+    """``allclose``, where infinite borders must be the same infinities (-inf - -inf is not 0)."""
+    if isinstance(expected, np.ndarray) and isinstance(actual, np.ndarray) and expected.shape == actual.shape:
+        exp, act = expected.astype(np.float64), actual.astype(np.float64)
+        where = np.isinf(exp) | np.isinf(act)
+        if not np.array_equal(exp[where], act[where]):
+            index = tuple(int(i) for i in np.argwhere(where & (exp != act))[0])
+            return _(
+                "first difference at {where}: expected {expected}, got {actual} ({bad} of {size} values differ)"
+            ).format(
+                where=f"[{', '.join(map(str, index))}]",
+                expected=f"{exp[index]:.6g}",
+                actual=f"{act[index]:.6g}",
+                bad=int((where & (exp != act)).sum()),
+                size=exp.size,
+            )
+        return allclose(np.where(where, 0.0, exp), np.where(where, 0.0, act))
+    return allclose(expected, actual)
+
+
+PAD_SIMULATORS = {
+    "same-padding-symmetric": "pad_symmetric",
+    "same-padding-zeros": "pad_zeros",
+    "stride-ignored": "pad_stride_one",
+    "integer-overflow": "pad_in_own_dtype",
+}
+
+
+def pad_check(name, description, images, kernel_size, hidden=False, readonly=False, **kwargs) -> Check:
+    """A pad_same check; ``kwargs`` are the strides/value passed to the student. The simulated
+    mistakes are those that can show on this input: -inf ignored (float images), -inf stored in
+    uint8 (integer images), the stride ignored (strides other than 1)."""
+    found = ["same-padding-symmetric"]
+    value = kwargs.get("value", 0.0)
+    integer = np.asarray(images).dtype.kind in "iu"
+    if value != 0 and not integer:
+        found.append("same-padding-zeros")
+    if value != 0 and integer:
+        found.append("integer-overflow")
+    if np.any(np.asarray(kwargs.get("strides", 1)) != 1):
+        found.append("stride-ignored")
+    return Check(
+        "pad_same",
+        name,
+        description,
+        answer("filters.pad_same"),
+        (images, kernel_size),
+        kwargs,
+        compare=padded_close,
+        hidden=hidden,
+        readonly=readonly,
+        manual=True,
+        mistakes={mid: answer(f"filters.{PAD_SIMULATORS[mid]}") for mid in found},
+    )
+
+
+SHAPE_QUESTIONS = [
+    ((1, 11, 11, 1), 1, 3, 2, "valid"),
+    ((1, 11, 11, 1), 1, 3, 2, "same"),
+    ((1, 10, 10, 1), 1, 4, 3, "valid"),
+    ((1, 10, 10, 1), 1, 4, 3, "same"),
+    ((2, 12, 9, 3), 8, (5, 2), (2, 4), "same"),
+]
+"""predict_output_shapes's questions: (input_shape, filters, kernel_size, strides, padding), as
+the notebook states them in words."""
+
+
+def shapes_prediction_check() -> Check:
+    return Check(
+        "predict_output_shapes",
+        "test_predict_output_shapes_gives_the_five_shapes",
+        "predict_output_shapes() returns Keras's output shape for each of the five layers of section 5, "
+        "worked out by hand.",
+        functools.partial(answer("filters.conv_output_shapes"), SHAPE_QUESTIONS),
+        compare=equal,
+        points=2.0,
+    )
+
+
+def pad_checks() -> list[Check]:
+    rng = np.random.default_rng(20240512)
+    return [
+        pad_check(
+            "test_pad_same_on_the_worked_example",
+            "arange(25) as a (1, 5, 5, 1) batch, kernel 4, stride 2: P = 3 in total, 1 row/column before and 2 "
+            "after (the extra one at the bottom/right), so (1, 8, 8, 1).",
+            np.arange(25.0).reshape(1, 5, 5, 1),
+            4,
+            strides=2,
+        ),
+        pad_check(
+            "test_pad_same_with_a_rectangular_kernel_and_stride_pair",
+            "Two signed 6x9 images with 2 channels, kernel (3, 4), strides=(2, 3): rows P = 1 (0 above, 1 below), "
+            "columns P = 1 (0 left, 1 right).",
+            rng.uniform(-1, 1, size=(2, 6, 9, 2)),
+            (3, 4),
+            strides=(2, 3),
+        ),
+        pad_check(
+            "test_pad_same_with_minus_infinity_for_max_pooling",
+            "An all-negative (2, 5, 4, 3) batch, kernel 2, stride 1, value=-inf: 0 before and 1 after on both "
+            "axes, the border -inf (a zero border would win every max).",
+            -rng.uniform(1, 2, size=(2, 5, 4, 3)),
+            2,
+            value=-np.inf,
+        ),
+        pad_check(
+            "test_pad_same_pads_a_read_only_uint8_batch_with_minus_infinity",
+            "A read-only uint8 (2, 5, 5, 1) batch, kernel 4, stride 2, value=-inf: the output is float, its "
+            "border -inf (uint8 cannot hold -inf), and the input is not written into.",
+            rng.integers(0, 256, size=(2, 5, 5, 1), dtype=np.uint8),
+            4,
+            strides=2,
+            value=-np.inf,
+            readonly=True,
+        ),
+    ]
+
+
 def same_values_and_dtype(expected, actual, dtype: str = "") -> str | None:
     """``equal`` values and shape, and the input's dtype (``dtype``, e.g. "|u1") kept."""
     reason = equal(expected, actual)
@@ -143,7 +263,8 @@ def public_checks() -> list[Check]:
     floor_kernels = rng.uniform(-1, 1, size=(3, 3, 2, 3))
     photos = rng.integers(0, 256, size=(2, 4, 5, 2), dtype=np.uint8)
     photo_kernels = np.array([[[[1, -1], [2, 0]], [[-2, 1], [0, 1]]], [[[0, 2], [-1, -1]], [[1, 0], [-1, 2]]]])
-    checks = [
+    checks = [shapes_prediction_check(), *pad_checks()]
+    checks += [
         conv_check(
             "test_multi_filter_conv_on_the_lecture_example",
             "Three 4x4 filters on one 5x5 RGB image give a (1, 2, 2, 3) output, one feature map per filter.",
@@ -163,10 +284,11 @@ def public_checks() -> list[Check]:
         ),
         conv_check(
             "test_multi_filter_conv_with_stride_2_and_relu",
-            "Two 7x8 images, three (3, 2) filters, stride 2, relu: output (2, 3, 4, 3).",
+            "Two 7x8 images, three (3, 2) filters, stride 2, relu, all arrays read-only: output (2, 3, 4, 3).",
             stride_images,
             stride_kernels,
             np.array([0.5, -1.0, 0.25]),
+            readonly=True,
             strides=2,
             activation="relu",
         ),

@@ -1,4 +1,4 @@
-"""Checks for 03_pooling: maxpool_manual, avgpool_manual.
+"""Checks for 03_pooling: predict_pooled_values, maxpool_manual, avgpool_manual.
 
 The references and every simulated mistake are answer keys
 (``autograder.author.keys.pooling``): Keras' own pooling layers on an explicitly padded
@@ -11,6 +11,7 @@ import functools
 
 import numpy as np
 
+from ...core.compare import values_close
 from ...core.spec import Check
 from .answers import answer
 
@@ -36,6 +37,32 @@ def _mistakes(kind: str, strides_none: bool, same: bool, dtype_kind: str = "f") 
     if dtype_kind == "u" and kind == "max" and same:
         sims["integer-overflow"] = "padding_wrapped"
     return {mid: functools.partial(answer(f"pooling.{sim}"), kind=kind) for mid, sim in sims.items()}
+
+
+PREDICTION_IMAGE = np.array(
+    [
+        [3, -1, 0, 2, -4, 1],
+        [-2, 5, -3, 1, 0, -6],
+        [4, 0, -1, -7, 2, 3],
+        [-5, 1, 6, 0, -2, -1],
+        [0, -3, 2, -8, -4, -9],
+        [1, 2, -6, -5, -7, -3],
+    ],
+    dtype=np.float64,
+)
+"""The 6x6 map whose MaxPooling2D(3, strides=2, padding="same") predict_pooled_values asks for."""
+
+
+def prediction_check() -> Check:
+    return Check(
+        "predict_pooled_values",
+        "test_predict_pooled_values_gives_the_3x3_max_pool",
+        "predict_pooled_values() returns MaxPooling2D(3, strides=2, padding='same') of the 6x6 map of section 2, "
+        "worked out by hand (3x3).",
+        functools.partial(answer("pooling.pooled_map"), PREDICTION_IMAGE, "max", 3, 2, "same"),
+        compare=values_close,
+        points=2.0,
+    )
 
 
 def pool_check(
@@ -69,6 +96,7 @@ def public_checks() -> list[Check]:
     photo_avg = rng.integers(0, 256, size=(2, 6, 5, 2), dtype=np.uint8)
     mp, ap = "maxpool_manual", "avgpool_manual"
     return [
+        prediction_check(),
         pool_check(
             mp,
             "test_maxpool_manual_on_the_lecture_4x4_example",
@@ -125,11 +153,12 @@ def public_checks() -> list[Check]:
         pool_check(
             mp,
             "test_maxpool_manual_with_overlapping_windows_on_signed_values",
-            "A signed (1, 7, 6, 2) input, pool_size=3, strides=2, 'valid' gives a (1, 3, 2, 2) output.",
+            "A signed read-only (1, 7, 6, 2) input, pool_size=3, strides=2, 'valid' gives a (1, 3, 2, 2) output.",
             signed,
             3,
             2,
             "valid",
+            readonly=True,
         ),
         pool_check(
             mp,
@@ -166,11 +195,12 @@ def public_checks() -> list[Check]:
         pool_check(
             ap,
             "test_avgpool_manual_with_overlapping_windows_on_signed_values",
-            "A signed (1, 7, 6, 2) input, pool_size=3, strides=2, 'valid' gives a (1, 3, 2, 2) output.",
+            "A signed read-only (1, 7, 6, 2) input, pool_size=3, strides=2, 'valid' gives a (1, 3, 2, 2) output.",
             signed_avg,
             3,
             2,
             "valid",
+            readonly=True,
         ),
         pool_check(
             ap,
