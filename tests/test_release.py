@@ -130,6 +130,20 @@ def test_the_fingerprints_find_a_planted_answer_under_other_names():
     assert rows["count_conv_params"].share < leaks.VISIBLE_LIMIT
 
 
+def test_a_prediction_is_visible_where_its_values_are_and_not_where_other_numbers_are():
+    from autograder.release import leaks
+
+    assignment = ASSIGNMENTS["01_conv_basics"]
+    release = _planted(assignment, "predict_test3", "shown_above")
+    rows = {r.function: r for r in leaks.visible_answers(assignment, release)}
+    assert rows["predict_test3"].share == 1.0
+    values = "".join(release["cells"][2]["source"])
+    other = values.translate(str.maketrans("0123456789", "1234567890"))  # the same layout, other numbers
+    release["cells"][2]["source"] = other
+    rows = {r.function: r for r in leaks.visible_answers(assignment, release)}
+    assert rows["predict_test3"].share <= leaks.VISIBLE_LIMIT
+
+
 @pytest.fixture(scope="module")
 def public_grader():
     from autograder.judge.engine import Grader

@@ -356,9 +356,10 @@ WINDOW = 4
 """Winnowing window (in k-grams): every match of ``K + WINDOW - 1`` tokens is found."""
 
 
-def _tokens(code: str) -> list[str]:
-    """Python tokens with every name ``N``, number ``0`` and string ``S``; comments, docstrings,
-    layout and magics (``%``, ``!`` lines) left out, keywords and operators kept."""
+def _tokens(code: str, numbers: bool = False) -> list[str]:
+    """Python tokens with every name ``N``, number ``0`` (or, with ``numbers``, the number as
+    written) and string ``S``; comments, docstrings, layout and magics (``%``, ``!`` lines) left
+    out, keywords and operators kept."""
     import io
     import keyword
     import re
@@ -381,7 +382,8 @@ def _tokens(code: str) -> list[str]:
         if tok.type == tokenize.NAME:
             out.append(tok.string if keyword.iskeyword(tok.string) else "N")
         else:
-            out.append({tokenize.NUMBER: "0", tokenize.STRING: "S"}.get(tok.type, tok.string))
+            hidden = {tokenize.STRING: "S"} if numbers else {tokenize.NUMBER: "0", tokenize.STRING: "S"}
+            out.append(hidden.get(tok.type, tok.string))
         statement_start = False
     return out
 
@@ -397,6 +399,11 @@ def _winnowed(hashes: list[int]) -> set[int]:
     if len(hashes) <= WINDOW:
         return set(hashes)
     return {min(hashes[i : i + WINDOW]) for i in range(len(hashes) - WINDOW + 1)}
+
+
+PREDICTION = "predict_"
+"""The name prefix of a predict-first exercise (DESIGN.md section 3): its answer is values
+written by hand, compared with the other cells' values as written, not as ``0``."""
 
 
 @dataclass(frozen=True)
@@ -435,11 +442,13 @@ def visible_answers(assignment, release: dict | None = None) -> list[Visible]:
         text = _source(cell)
         if cell.get("cell_type") != "code" or "BEGIN SOLUTION" not in text:
             continue
-        answer = _winnowed(_kgrams(_tokens("\n".join(textwrap.dedent(r) for r in _regions(text)))))
+        # A prediction is hand-written values: what would give it away is those values.
+        numbers = _grade_id(cell).startswith(PREDICTION)
+        answer = _winnowed(_kgrams(_tokens("\n".join(textwrap.dedent(r) for r in _regions(text)), numbers)))
         shown: set[int] = set()
         for other in code:
             if _grade_id(other) != _grade_id(cell):
-                shown.update(_kgrams(_tokens(_source(other))))
+                shown.update(_kgrams(_tokens(_source(other), numbers)))
         rows.append(Visible(assignment.name, _grade_id(cell), len(answer), len(answer & shown)))
     return rows
 

@@ -82,25 +82,30 @@ def conv_stored_in_uint8(image, kernel, bias=0.0) -> np.ndarray:
 # on a window the size of its kernel (a 1x1 output).
 
 
+@key
 def conv_single_step(window, kernel, bias=0.0) -> float:
     """``Conv2D(1, (kh, kw))`` with weights ``kernel``/``[bias]`` on one (kh, kw[, C]) window:
     its single output value, as a Python float."""
     return float(conv2d_single(window, kernel, bias)[0, 0])
 
 
+@key
 def step_flipped(window, kernel, bias=0.0) -> float:
     return conv_single_step(window, np.asarray(kernel)[::-1, ::-1], bias)
 
 
+@key
 def step_no_bias(window, kernel, bias=0.0) -> float:
     return conv_single_step(window, kernel, 0.0)
 
 
+@key
 def step_bias_per_element(window, kernel, bias=0.0) -> float:
     """``np.sum(window * kernel + bias)``: the bias once per multiplied element."""
     return conv_single_step(window, kernel, bias * np.asarray(kernel).size)
 
 
+@key
 def step_mean(window, kernel, bias=0.0) -> float:
     """``np.mean(window * kernel) + bias``."""
     return conv_single_step(window, kernel, 0.0) / np.asarray(kernel).size + bias

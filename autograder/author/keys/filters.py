@@ -163,6 +163,7 @@ def swapaxes_first_last(feature_maps) -> np.ndarray:
 # pad_same: the padded batch that a valid window pass turns into Keras's 'same' output size.
 
 
+@key
 def pad_same(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
     """(N, H, W, C) -> (N, H + pt + pb, W + pl + pr, C) float64, ``value`` in the border, with
     TensorFlow's split (``same_padding``: the extra row/column of an odd total at the
@@ -183,27 +184,32 @@ def _padded(images, kernel_size, strides, value, extra_first=False, stride_one=F
         return np.pad(np.asarray(images).astype(dtype), widths, constant_values=value).astype(np.float64)
 
 
+@key
 def pad_symmetric(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
     """The extra row/column of an odd total at the top/left."""
     return _padded(images, kernel_size, strides, value, extra_first=True)
 
 
+@key
 def pad_zeros(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
     """``value`` ignored: the border is always 0."""
     return _padded(images, kernel_size, strides, 0.0)
 
 
+@key
 def pad_stride_one(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
     """The padding of a stride-1 'same' pass (k - 1 in total), whatever the stride."""
     return _padded(images, kernel_size, strides, value, stride_one=True)
 
 
+@key
 def pad_in_own_dtype(images, kernel_size, strides=1, value=0.0) -> np.ndarray:
     """``np.pad(images, ..., constant_values=value)`` of a uint8 batch: the border is stored in
     uint8, where -inf becomes 0 (NumPy's cast)."""
     return _padded(images, kernel_size, strides, value, dtype=np.asarray(images).dtype)
 
 
+@key
 def conv_output_shapes(configurations) -> list:
     """Keras's output shape for each ``(input_shape, filters, kernel_size, strides, padding)``."""
     return [ref.conv_output_shape(*c) for c in configurations]

@@ -117,6 +117,7 @@ def mean_truncated(x, pool_size=2, strides=None, padding="valid", kind="avg"):
     return np.trunc(ref.pool2d(x, kind, pool_size, strides, padding).astype(np.float64))
 
 
+@key
 def pooled_map(image, kind="max", pool_size=2, strides=None, padding="valid") -> np.ndarray:
     """Keras's pooling of one (H, W) map: (H_out, W_out)."""
     return ref.pool2d(np.asarray(image)[None, :, :, None], kind, pool_size, strides, padding)[0, :, :, 0]
