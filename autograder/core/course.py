@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,11 +114,34 @@ def has_hidden_checks() -> bool:
     )
 
 
+def grade_ids(path: str | Path) -> list[str]:
+    """The nbgrader grade ids of the notebook at ``path``, in cell order (none when it
+    cannot be read as a notebook)."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        cells = nb["cells"] if isinstance(nb, dict) and isinstance(nb.get("cells"), list) else []
+    except (OSError, UnicodeDecodeError, ValueError):
+        return []
+    ids = [((c.get("metadata") or {}).get("nbgrader") or {}).get("grade_id") for c in cells if isinstance(c, dict)]
+    return [i for i in ids if isinstance(i, str) and i]
+
+
+def assignment_of_grade_ids(ids: list[str]) -> Assignment | None:
+    """The assignment whose graded functions the grade ids name (a function's answer
+    cell or its ``test_`` cell), None when they name none of this course's."""
+    for assignment in ASSIGNMENTS.values():
+        own = set(assignment.functions) | {f"test_{f}" for f in assignment.functions}
+        if own & set(ids):
+            return assignment
+    return None
+
+
 def assignment_for(path: str | Path) -> Assignment:
-    """The assignment a notebook belongs to, from its folder or its file name.
+    """The assignment a notebook belongs to, from its folder, its file name, else the
+    grade ids of its cells (``conv_basics (1).ipynb`` is still 01_conv_basics).
 
     Raises:
-        ValueError: naming the path when neither matches an assignment.
+        ValueError: naming the path when none of them says.
     """
     path = Path(path)
     if path.parent.name in ASSIGNMENTS:
@@ -125,8 +149,14 @@ def assignment_for(path: str | Path) -> Assignment:
     for assignment in ASSIGNMENTS.values():
         if path.name == assignment.notebook:
             return assignment
+    found = assignment_of_grade_ids(grade_ids(path))
+    if found is not None:
+        return found
     known = ", ".join(f"{a.name}/{a.notebook}" for a in ASSIGNMENTS.values())
-    raise ValueError(f"Cannot tell which assignment {str(path)!r} belongs to. Expected one of: {known}")
+    raise ValueError(
+        f"Cannot tell which assignment {str(path)!r} belongs to: neither its folder, its name nor its grade ids "
+        f"say (pass --assignment). Expected one of: {known}"
+    )
 
 
 def assignment_of_function(function: str) -> Assignment:

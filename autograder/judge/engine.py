@@ -8,10 +8,13 @@ TensorFlow: student code runs in children of the fork servers
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import multiprocessing
+import os
 import re
+import signal
 import threading
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -26,6 +29,7 @@ from ..execute.forkserver import ForkServer
 from ..execute.sandbox import GraderError, Limits
 from . import reference_cache, scoring
 
+_IGNORE_CTRL_C = (signal.SIGINT, signal.SIG_IGN)
 _CELL_FRAME = re.compile(r'File "<ipython-input-[^>]*>", line (\d+)')
 
 
@@ -139,7 +143,9 @@ class Grader:
                         self._pool = ThreadPoolExecutor(max_workers=1)
                     elif self._pool is None:  # its own process tree: never forked from a fork server
                         context = multiprocessing.get_context("spawn")
-                        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                        self._pool = ProcessPoolExecutor(  # Ctrl-C is the grader's to handle, not the worker's
+                            max_workers=1, mp_context=context, initializer=signal.signal, initargs=_IGNORE_CTRL_C
+                        )
                     future = self._pool.submit(scoring.compute_references, trusted)
                     future.add_done_callback(functools.partial(self._store, trusted))
                     self.references_computed += len(trusted)
@@ -230,8 +236,12 @@ class Grader:
             servers, self._servers = list(self._servers.values()), {}
         for server in servers:
             server.stop()
-        if self._pool is not None:
+        if self._pool is not None:  # a reference still computing is not waited for (Ctrl-C)
+            workers = list(getattr(self._pool, "_processes", None) or {})
             self._pool.shutdown(wait=False, cancel_futures=True)
+            for pid in workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             self._pool = None
 
     def __enter__(self) -> Grader:
