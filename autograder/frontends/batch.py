@@ -170,9 +170,16 @@ def preflight(paths: list[str | Path], out: str | Path, assignment: str | None =
     return classify(paths, assignment)
 
 
-def _exit_now(signum, frame) -> None:
-    """A second Ctrl-C: stop at once (the fork servers end when their grader is gone)."""
-    os._exit(130)
+def _exit_now(grader: Grader | None):
+    """The handler of a second Ctrl-C: stop at once (the fork servers end by themselves
+    when their grader is gone; the reference worker is killed)."""
+
+    def stop(signum, frame) -> None:
+        if grader is not None:
+            grader.kill_reference_worker()
+        os._exit(130)
+
+    return stop
 
 
 def grade(
@@ -263,7 +270,7 @@ def grade(
                     bar.advance(f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}")
     except KeyboardInterrupt:
         if main:
-            signal.signal(signal.SIGINT, _exit_now)
+            signal.signal(signal.SIGINT, _exit_now(None if dask else grader))
         raise Interrupted(written, len(todo) - written) from None
     finally:
         results.close()

@@ -237,12 +237,16 @@ class Grader:
         for server in servers:
             server.stop()
         if self._pool is not None:  # a reference still computing is not waited for (Ctrl-C)
-            workers = list(getattr(self._pool, "_processes", None) or {})
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            for pid in workers:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            self._pool = None
+            pool, self._pool = self._pool, None
+            self.kill_reference_worker(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def kill_reference_worker(self, pool: Executor | None = None) -> None:
+        """Kill the process computing references, without waiting or locking (safe in a
+        signal handler: the fork servers end by themselves when their grader is gone)."""
+        for pid in list(getattr(pool or self._pool, "_processes", None) or {}):  # a ProcessPoolExecutor's
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def __enter__(self) -> Grader:
         return self
