@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .core import i18n
-from .core.course import ASSIGNMENTS, Assignment, assignment_for
+from .core.course import ASSIGNMENTS, Assignment, assignment_for, default_secret_warning
 from .core.i18n import _
 from .core.results import NotebookResult
 from .execute import isolation
@@ -107,6 +107,9 @@ def pytest_terminal_summary(terminalreporter, config):
         return
     with i18n.language(i18n.choose(config.getoption("lang"))):
         terminalreporter.section(_("course self-check"))
+        warning = default_secret_warning(hidden=None)
+        if warning:  # the instructor's copy only: the student copy has no hidden checks
+            terminalreporter.write_line(warning)
         if config.stash.get(_UNISOLATED, None):
             reason = config.stash[_UNISOLATED]
             terminalreporter.write_line(_("(run without kernel isolation: {reason})").format(reason=reason))

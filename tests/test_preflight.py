@@ -135,13 +135,29 @@ def test_dry_run_prints_only_the_preflight(tmp_path):
     assert proc.stdout.startswith("Found 1 student, 1 assignment: 1 notebook to grade.")
 
 
+def test_strict_refuses_the_default_secret_before_any_work(tmp_path):
+    env = {k: v for k, v in ENV.items() if not k.startswith("AUTOGRADER_SECRET")}
+    cmd = [sys.executable, "-m", "autograder", "grade", str(SAMPLE / "alice"), "--out", str(tmp_path / "out")]
+    proc = subprocess.run([*cmd, "--strict"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2 and "public default course secret" in proc.stderr and "AUTOGRADER_SECRET" in proc.stderr
+    assert not (tmp_path / "out").exists()
+    secret = tmp_path / "secret"
+    secret.write_text("a private value\n")
+    env["AUTOGRADER_SECRET_FILE"] = str(secret)
+    proc = subprocess.run([*cmd, "--strict", "--dry-run"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert proc.returncode == 0 and "secret" not in proc.stderr, proc.stderr
+
+
 @pytest.mark.slow
-def test_a_renamed_notebook_is_graded_as_its_assignment(tmp_path):
+def test_a_renamed_notebook_is_graded_as_its_assignment_with_a_warning_about_the_default_secret(tmp_path):
     renamed = tmp_path / "alice" / "conv_basics (1).ipynb"
     renamed.parent.mkdir()
     shutil.copy(SAMPLE / "alice" / "01_conv_basics" / "conv_basics.ipynb", renamed)
-    proc = cli("grade", str(renamed), "--out", str(tmp_path / "out"), "--public-only", timeout=600)
+    env = {k: v for k, v in ENV.items() if not k.startswith("AUTOGRADER_SECRET")}
+    cmd = [sys.executable, "-m", "autograder", "grade", str(renamed), "--out", str(tmp_path / "out")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr
+    assert "WARNING: the hidden checks are graded with the public default course secret" in proc.stderr
     data = json.loads((tmp_path / "out" / "alice" / "01_conv_basics" / "results.json").read_text())
     assert data["score"] == data["max_score"] > 0
 

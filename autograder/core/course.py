@@ -114,6 +114,31 @@ def has_hidden_checks() -> bool:
     )
 
 
+DEFAULT_SECRET_WARNING = (
+    "WARNING: the hidden checks are graded with the public default course secret, so anyone can compute "
+    "their inputs. Set a private secret for your term, the same wherever the term is graded, e.g. "
+    """export AUTOGRADER_SECRET="$(python -c 'import secrets; print(secrets.token_hex(16))')" """
+    "(or AUTOGRADER_SECRET_FILE naming a file that holds it); --strict refuses to grade without one."
+)
+
+
+def default_secret_warning(strict: bool = False, hidden: bool | None = None) -> str | None:
+    """``DEFAULT_SECRET_WARNING`` when this copy would grade hidden checks (``hidden`` as
+    in ``Assignment.checks``) with the public default secret, else None.
+
+    Raises:
+        ValueError: under ``strict``, instead of the warning.
+    """
+    if hidden is False or not has_hidden_checks():
+        return None
+    secrets = importlib.import_module("autograder.author.hidden")  # by name: absent from the student copy
+    if secrets.course_secret() != secrets.DEFAULT_SECRET:
+        return None
+    if strict:
+        raise ValueError("refusing to grade with the public default course secret (strict): " + DEFAULT_SECRET_WARNING)
+    return DEFAULT_SECRET_WARNING
+
+
 def grade_ids(path: str | Path) -> list[str]:
     """The nbgrader grade ids of the notebook at ``path``, in cell order (none when it
     cannot be read as a notebook)."""

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core import i18n
+from ..core.course import default_secret_warning
 from ..core.i18n import _
 from ..core.results import NotebookResult, all_failed
 from ..core.submissions import Found, Submission, classify
@@ -187,6 +188,7 @@ def grade(
     out: str | Path,
     *,
     assignment: str | None = None,
+    strict: bool = False,
     workers: int = os.cpu_count() or 1,
     resume: bool = False,
     show_hidden: bool = False,
@@ -204,6 +206,8 @@ def grade(
         paths: notebooks or folders in nbgrader's ``<student>/<assignment>/`` layout.
         assignment: grade only this assignment; a notebook whose folder, name and grade
             ids do not say which assignment it is, is taken as this one.
+        strict: refuse to grade hidden checks with the public default course secret
+            (without it, a warning on stderr says how to set one).
         out: folder for ``<student>/<assignment>/results.json``, feedback and the summary.
         workers: submissions graded at once (each in its own sandboxed process).
         resume: skip submissions whose results.json already exists without a grader error;
@@ -230,7 +234,8 @@ def grade(
         Interrupted: on Ctrl-C, once every result finished before it is written; the
             submissions still running are stopped, not waited for (a second Ctrl-C
             ends the process at once).
-        ValueError: naming ``out`` or ``assignment`` when unusable (before any work).
+        ValueError: naming ``out`` or ``assignment`` when unusable, and under ``strict``
+            with the default secret (before any work).
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1. Received: workers={workers}")
@@ -238,6 +243,9 @@ def grade(
         limits = replace(limits, threads=max(1, (os.cpu_count() or 1) // workers))
     out = Path(out)
     found = preflight(paths, out, assignment)
+    warning = default_secret_warning(strict, hidden)
+    if warning:
+        print(warning, file=sys.stderr)
     if progress:
         print(found.summary(), file=sys.stderr)
     submissions = found.submissions

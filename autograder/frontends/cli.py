@@ -112,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_assignment(g)
     g.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse to grade with the public default course secret (AUTOGRADER_SECRET unset)",
+    )
+    g.add_argument(
         "--show-hidden", action="store_true", help="feedback shows hidden checks' details (grades published)"
     )
     g.add_argument("--public-only", action="store_true", help="run the public checks only")
@@ -260,6 +265,7 @@ def _grade(args) -> int:
             args.paths,
             args.out,
             assignment=args.assignment,
+            strict=args.strict,
             workers=args.workers,
             resume=args.resume,
             show_hidden=args.show_hidden,
