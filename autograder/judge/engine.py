@@ -90,8 +90,8 @@ class Grader:
         """Checks whose references this Grader computed (0 when all came from the cache)."""
 
     def servers(self, checks: list[Check]) -> dict[str, ForkServer]:
-        """The fork servers these checks need, started on first use (they preload in
-        the background)."""
+        """The fork servers these checks need (the TensorFlow one for no checks: a run of
+        the cells alone), started on first use (they preload in the background)."""
         kinds = {sandbox.kind_of(c) for c in checks} or {"tf"}
         with self._lock:
             for kind in kinds - set(self._servers):
@@ -204,7 +204,11 @@ class Grader:
         cells = notebook.student_cells(nb, self.demos(assignment))
         try:
             self.prepare(assignment)
-            run = sandbox.run_submission(self.servers(checks), cells, checks, self.limits, self.isolation)
+            servers = self.servers(checks)
+            run = sandbox.run_submission(servers, cells, checks, self.limits, self.isolation)
+            if run.needs_tensorflow and "tf" not in servers:  # the cells again, where TensorFlow exists
+                shown = sandbox.run_submission(self.servers([]), cells, [], self.limits, self.isolation)
+                run = dataclasses.replace(run, cells=shown.cells, notes=run.notes + shown.notes)
             references = self.references(assignment)
         except GraderError as err:
             results = all_failed(checks, _("Not graded: the grader failed (not your fault)."))
