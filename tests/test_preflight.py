@@ -205,3 +205,17 @@ def test_a_second_ctrl_c_stops_at_once(tmp_path):
     finally:
         proc.kill()
     assert proc.returncode == 130 and stopped < 3.0 and "Traceback" not in stderr, (stopped, stderr)
+
+
+@pytest.mark.slow
+def test_self_check_takes_a_renamed_notebook_and_assignment(tmp_path):
+    renamed = tmp_path / "conv_basics (1).ipynb"
+    nb = json.loads((SAMPLE / "alice" / "01_conv_basics" / "conv_basics.ipynb").read_text())
+    for cell in nb["cells"]:  # nothing but --assignment says which assignment it is
+        cell["metadata"].pop("nbgrader", None)
+    renamed.write_text(json.dumps(nb))
+    proc = cli("self-check", str(renamed), timeout=600)
+    assert proc.returncode != 0 and "pass --assignment" in proc.stdout + proc.stderr
+    proc = cli("self-check", str(renamed), "--assignment", "01_conv_basics", timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "conv_basics (1).ipynb: " in proc.stdout and " passed" in proc.stdout

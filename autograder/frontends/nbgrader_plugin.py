@@ -210,7 +210,7 @@ class SandboxAutograde(NbGraderPreprocessor):
         if self.strict or not self._warned:
             warning = default_secret_warning(self.strict)
             if warning:
-                self.log.warning(warning)
+                self.log.warning(warning.removeprefix("WARNING: "))
             SandboxAutograde._warned = True  # once per command, not once per notebook
         info = resources.get("nbgrader", {})
         assignment = ASSIGNMENTS.get(info.get("assignment", ""))
