@@ -78,6 +78,11 @@ def test_the_preflight_says_what_is_graded_and_why_the_rest_is_skipped(tmp_path)
     summary = found.summary()
     assert summary.startswith("Found 2 students, 2 assignments: 1 notebook to grade, 1 assignment folder without")
     assert "Skipped 4 paths:" in summary
+    (tmp_path / "linked").symlink_to(root)  # the instructor's own path is followed, links under it are not
+    assert classify([tmp_path / "linked"]).submissions == [
+        s.__class__(s.student, s.assignment, tmp_path / "linked" / s.path.relative_to(root) if s.path else None)
+        for s in found.submissions
+    ]
 
 
 def test_a_renamed_notebook_is_known_by_its_grade_ids_and_assignment_names_the_rest(tmp_path):

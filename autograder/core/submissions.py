@@ -89,7 +89,8 @@ def _loose(path: Path, only: Assignment | None) -> tuple[Assignment | None, str]
 def classify(paths: list[str | Path], assignment: str | None = None) -> Found:
     """Submissions under ``paths`` (notebooks, ``<student>/<assignment>`` folders, or
     folders that hold them), and what is skipped there with its reason: folders of an
-    unknown assignment, files that are not notebooks, symbolic links, notebooks whose
+    unknown assignment, files that are not notebooks, symbolic links under ``paths``
+    (``paths`` themselves are followed), notebooks whose
     grade ids belong to another course or another assignment. A folder of an assignment
     without its notebook yields a submission with ``path=None``. A notebook given as a
     file belongs to the assignment its folder, its name or its grade ids say.
@@ -113,12 +114,10 @@ def classify(paths: list[str | Path], assignment: str | None = None) -> Found:
         if only is None or chosen is only:
             found[(student, chosen.name)] = Submission(student, chosen, path)
 
-    for root in map(Path, paths):
-        if not root.exists() and not root.is_symlink():
+    for root in map(Path, paths):  # the grader's own paths: followed even when links
+        if not root.exists():
             raise FileNotFoundError(f"No such file or folder: {str(root)!r}")
-        if root.is_symlink():
-            skipped.append(Skipped(root, "a symbolic link (not followed)"))
-        elif root.is_file():
+        if root.is_file():
             _file(root, only, add, skipped)
         else:
             _folder(root, only, add, skipped)
