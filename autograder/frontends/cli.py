@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from ..core import i18n
+from ..core.course import has_hidden_checks
 from ..execute.sandbox import Limits
 
 _LIMIT_HELP = {
@@ -140,32 +141,38 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lang(g)
     _add_limits(g)
 
-    e = commands.add_parser("export", help="write a gradebook import CSV for Canvas or Moodle from graded results")
-    e.add_argument("reports", nargs="?", default="reports", help="the folder `grade --out` wrote (default: reports)")
-    e.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the learning management system")
-    e.add_argument("--roster", required=True, help="CSV with a 'student' column (see the README's 'LMS export')")
-    e.add_argument("--out", required=True, help="CSV file to write")
-    e.add_argument(
-        "--moodle-id",
-        choices=("email", "username", "idnumber"),
-        default="email",
-        help="Moodle: the identifier column (roster's email, sis_login_id or sis_user_id; default email)",
-    )
-
-    m = commands.add_parser("similarity", help="compare every pair of students' answers per function (evidence only)")
-    m.add_argument("reports", help="the folder `grade --out` wrote: similarity.html goes there, and into its summary")
-    m.add_argument("--submissions", required=True, nargs="+", help="the submitted folder(s) in nbgrader's layout")
-    m.add_argument(
-        "--threshold",
-        type=float,
-        default=_default(similarity.write_report, "threshold"),
-        help="pairs at or above this similarity (0..1) are shown side by side (default %(default)s)",
-    )
-
     c = commands.add_parser("self-check", help="check notebooks with the public checks (as pytest autograder does)")
     c.add_argument("notebooks", nargs="*", help="default: every notebook in assignments/")
     _add_assignment(c)
     _add_lang(c)
+    if has_hidden_checks():  # the instructor's copy: the student copy offers grade and self-check only
+        e = commands.add_parser("export", help="write a gradebook import CSV for Canvas or Moodle from graded results")
+        e.add_argument(
+            "reports", nargs="?", default="reports", help="the folder `grade --out` wrote (default: reports)"
+        )
+        e.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the learning management system")
+        e.add_argument("--roster", required=True, help="CSV with a 'student' column (see the README's 'LMS export')")
+        e.add_argument("--out", required=True, help="CSV file to write")
+        e.add_argument(
+            "--moodle-id",
+            choices=("email", "username", "idnumber"),
+            default="email",
+            help="Moodle: the identifier column (roster's email, sis_login_id or sis_user_id; default email)",
+        )
+
+        m = commands.add_parser(
+            "similarity", help="compare every pair of students' answers per function (evidence only)"
+        )
+        m.add_argument(
+            "reports", help="the folder `grade --out` wrote: similarity.html goes there, and into its summary"
+        )
+        m.add_argument("--submissions", required=True, nargs="+", help="the submitted folder(s) in nbgrader's layout")
+        m.add_argument(
+            "--threshold",
+            type=float,
+            default=_default(similarity.write_report, "threshold"),
+            help="pairs at or above this similarity (0..1) are shown side by side (default %(default)s)",
+        )
     if _present("student_copy"):
         s = commands.add_parser(
             "student-copy", help="build the student copy: release notebooks, public checks, runtime"
