@@ -105,6 +105,10 @@ include = ["autograder*"]
 
 [tool.setuptools.package-data]
 autograder = ["locale/*/LC_MESSAGES/*.mo", "author/public/*.bin"]
+
+[tool.pytest.ini_options]
+# The copy is pytest's root: conftest files outside it (beside a notebook checked) are never loaded.
+testpaths = ["autograder"]
 """
 
 
