@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .core import i18n
-from .core.course import ASSIGNMENTS, assignment_for
+from .core.course import ASSIGNMENTS, Assignment, assignment_for, default_secret_warning
 from .core.i18n import _
 from .core.results import NotebookResult
 from .execute import isolation
@@ -33,6 +33,12 @@ def pytest_addoption(parser):
         help="notebook to grade (repeatable); default: every notebook in assignments/",
     )
     group.addoption(
+        "--assignment",
+        choices=list(ASSIGNMENTS),
+        default=None,
+        help="the assignment of every --submission (default: its folder, its name, else its grade ids)",
+    )
+    group.addoption(
         "--show-hidden",
         action="store_true",
         default=False,
@@ -46,6 +52,13 @@ def pytest_addoption(parser):
     )
 
 
+def assignment_of(config, path: Path) -> Assignment:
+    """The assignment of one notebook: --assignment, else what its folder, name or grade
+    ids say."""
+    chosen = config.getoption("assignment")
+    return ASSIGNMENTS[chosen] if chosen else assignment_for(path)
+
+
 def submissions(config) -> list[Path]:
     """The notebooks to grade: --submission, else the release notebooks."""
     given = [Path(p) for p in config.getoption("submission")]
@@ -54,7 +67,7 @@ def submissions(config) -> list[Path]:
             if not path.is_file():
                 raise pytest.UsageError(f"--submission: no such notebook: {str(path)!r}")
             try:
-                assignment_for(path)
+                assignment_of(config, path)
             except ValueError as err:
                 raise pytest.UsageError(f"--submission: {err}") from None
         return given
@@ -67,20 +80,21 @@ class _Session:
     isolates the notebook like the course's grader where the kernel allows it, and
     runs it without namespaces elsewhere (it is your own code on your own machine)."""
 
-    def __init__(self, lang: str | None = None):
+    def __init__(self, config, lang: str | None = None):
+        self.config = config
         self.unavailable = isolation.available()
         self.grader = Grader(isolation="none" if self.unavailable else "namespaces", lang=lang)
         self.results: dict[Path, NotebookResult] = {}
 
     def result(self, path: Path) -> NotebookResult:
         if path not in self.results:
-            self.results[path] = self.grader.grade(path, path.parent.name)
+            self.results[path] = self.grader.grade(path, path.parent.name, assignment_of(self.config, path))
         return self.results[path]
 
 
 @pytest.fixture(scope="session")
 def graded(request):
-    session = _Session(request.config.getoption("lang"))
+    session = _Session(request.config, request.config.getoption("lang"))
     request.config.stash[_RESULTS] = session.results
     request.config.stash[_UNISOLATED] = session.unavailable
     yield session
@@ -93,6 +107,9 @@ def pytest_terminal_summary(terminalreporter, config):
         return
     with i18n.language(i18n.choose(config.getoption("lang"))):
         terminalreporter.section(_("course self-check"))
+        warning = default_secret_warning(hidden=None)
+        if warning:  # the instructor's copy only: the student copy has no hidden checks
+            terminalreporter.write_line(warning)
         if config.stash.get(_UNISOLATED, None):
             reason = config.stash[_UNISOLATED]
             terminalreporter.write_line(_("(run without kernel isolation: {reason})").format(reason=reason))

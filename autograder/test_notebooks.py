@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import submissions
+from .conftest import assignment_of, submissions
 from .core import i18n
-from .core.course import assignment_for
 from .report.report_text import UNPUBLISHED
 
 
@@ -15,7 +14,7 @@ def pytest_generate_tests(metafunc):
         return
     cases, ids = [], []
     for path in submissions(metafunc.config):
-        for check in assignment_for(path).checks():
+        for check in assignment_of(metafunc.config, path).checks():
             cases.append((path, check.name))
             ids.append(f"{path.parent.name}::{check.name}")
     metafunc.parametrize("case", cases, ids=ids)

@@ -50,11 +50,24 @@ def test_the_student_copy_cli_offers_no_instructor_command(copy):
     proc = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env=_without_pythonpath(), timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "self-check" in proc.stdout
-    for command in ("student-copy", "gradescope-bundle", "gradescope-run", "bench"):
+    for command in ("student-copy", "gradescope-bundle", "gradescope-run", "bench", "export", "similarity"):
         assert command not in proc.stdout, proc.stdout
     where = [sys.executable, "-c", "import autograder; print(autograder.__file__)"]
     origin = subprocess.run(where, cwd=copy, capture_output=True, text=True, env=_without_pythonpath(), timeout=60)
     assert Path(origin.stdout.strip()).resolve() == (copy / "autograder" / "__init__.py").resolve()
+
+
+def test_the_student_copy_installs_what_a_student_needs_and_no_instructor_tool(copy):
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    project = tomllib.loads((copy / "pyproject.toml").read_text())
+    needs = {re.split(r"[<>=;\[ ]", d)[0] for d in project["project"]["dependencies"]}
+    assert {"numpy", "tensorflow-cpu", "keras", "pytest", "jupyterlab", "ipython", "nbformat"} <= needs
+    assert not needs & {"nbgrader", "dask", "copydetect", "rich", "import-linter"}, needs
+    assert "importlinter" not in project.get("tool", {}) and "optional-dependencies" not in project["project"]
+    assert "scripts" not in project["project"]
 
 
 def _frozen_references(copy: Path) -> dict:

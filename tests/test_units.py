@@ -40,6 +40,15 @@ def test_object_arrays_and_objects_are_not_plain():
     assert plain.to_plain((np.int64(3), np.float32(0.5))) == [3, 0.5]
 
 
+def test_allclose_matches_an_infinity_only_with_itself_and_scales_by_the_finite_values():
+    padded = np.array([[-np.inf, 1.0], [2.0, -np.inf]])
+    assert allclose(padded, padded.copy()) is None
+    assert allclose(padded, np.where(np.isinf(padded), np.inf, padded)) is not None
+    assert allclose(padded, np.where(np.isinf(padded), 0.0, padded)) is not None
+    assert allclose(padded, padded + np.array([[0, 0.5], [0, 0]])) is not None  # the scale is 2, not inf
+    assert equal(padded, padded.copy()) is None
+
+
 def test_allclose_scales_the_tolerance_and_reports_the_first_difference():
     expected = np.array([[1000.0, 2.0], [3.0, 4.0]])
     assert allclose(expected, expected + 1e-3) is None

@@ -40,8 +40,11 @@ def allclose(expected: Any, actual: Any, atol: float = ATOL, rtol: float = RTOL)
         return _("expected an array of shape {shape}, got {actual}").format(shape=exp.shape, actual=describe(actual))
     if act.shape != exp.shape:
         return _("expected shape {expected}, got shape {actual}").format(expected=exp.shape, actual=act.shape)
-    scale = max(1.0, float(np.max(np.abs(exp)))) if exp.size else 1.0
-    bad = ~(np.abs(act - exp) <= atol * scale + rtol * np.abs(exp))
+    finite = np.isfinite(exp)
+    scale = max(1.0, float(np.max(np.abs(exp[finite])))) if finite.any() else 1.0
+    with np.errstate(invalid="ignore"):  # inf - inf: an infinity matches only itself, below
+        close = np.abs(act - exp) <= atol * scale + rtol * np.abs(exp)
+    bad = ~((finite & close) | (np.isinf(exp) & (act == exp)))
     if not bad.any():
         return None
     return _first_difference(exp, act, bad)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import intake
 from .spec import Check
 
 
@@ -139,11 +141,62 @@ def has_hidden_checks() -> bool:
     )
 
 
-def assignment_for(path: str | Path) -> Assignment:
-    """The assignment a notebook belongs to, from its folder or its file name.
+DEFAULT_SECRET_WARNING = (
+    "WARNING: the hidden checks are graded with the public default course secret, so anyone can compute "
+    "their inputs. Set a private secret for your term, the same wherever the term is graded, e.g. "
+    """export AUTOGRADER_SECRET="$(python -c 'import secrets; print(secrets.token_hex(16))')" """
+    "(or AUTOGRADER_SECRET_FILE naming a file that holds it); --strict refuses to grade without one."
+)
+
+
+def default_secret_warning(strict: bool = False, hidden: bool | None = None) -> str | None:
+    """``DEFAULT_SECRET_WARNING`` when this copy would grade hidden checks (``hidden`` as
+    in ``Assignment.checks``) with the public default secret, else None.
 
     Raises:
-        ValueError: naming the path when neither matches an assignment.
+        ValueError: under ``strict``, instead of the warning.
+    """
+    if hidden is False or not has_hidden_checks():
+        return None
+    secrets = importlib.import_module("autograder.author.hidden")  # by name: absent from the student copy
+    if secrets.course_secret() != secrets.DEFAULT_SECRET:
+        return None
+    if strict:
+        raise ValueError("refusing to grade with the public default course secret (strict): " + DEFAULT_SECRET_WARNING)
+    return DEFAULT_SECRET_WARNING
+
+
+def grade_ids(path: str | Path) -> list[str]:
+    """The nbgrader grade ids of the notebook at ``path``, in cell order (none when it
+    cannot be read as a notebook)."""
+    try:  # read as a submitted file: no link followed, size and nesting bounded
+        text = intake.read_bytes(path).decode("utf-8")
+        if intake.nesting(text) > intake.MAX_NESTING:
+            return []
+        nb = json.loads(text)
+        cells = nb["cells"] if isinstance(nb, dict) and isinstance(nb.get("cells"), list) else []
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return []
+    ids = [((c.get("metadata") or {}).get("nbgrader") or {}).get("grade_id") for c in cells if isinstance(c, dict)]
+    return [i for i in ids if isinstance(i, str) and i]
+
+
+def assignment_of_grade_ids(ids: list[str]) -> Assignment | None:
+    """The assignment whose graded functions the grade ids name (a function's answer
+    cell or its ``test_`` cell), None when they name none of this course's."""
+    for assignment in ASSIGNMENTS.values():
+        own = set(assignment.functions) | {f"test_{f}" for f in assignment.functions}
+        if own & set(ids):
+            return assignment
+    return None
+
+
+def assignment_for(path: str | Path) -> Assignment:
+    """The assignment a notebook belongs to, from its folder, its file name, else the
+    grade ids of its cells (``conv_basics (1).ipynb`` is still 01_conv_basics).
+
+    Raises:
+        ValueError: naming the path when none of them says.
     """
     path = Path(path)
     if path.parent.name in ASSIGNMENTS:
@@ -151,8 +204,14 @@ def assignment_for(path: str | Path) -> Assignment:
     for assignment in ASSIGNMENTS.values():
         if path.name == assignment.notebook:
             return assignment
+    found = assignment_of_grade_ids(grade_ids(path))
+    if found is not None:
+        return found
     known = ", ".join(f"{a.name}/{a.notebook}" for a in ASSIGNMENTS.values())
-    raise ValueError(f"Cannot tell which assignment {str(path)!r} belongs to. Expected one of: {known}")
+    raise ValueError(
+        f"Cannot tell which assignment {str(path)!r} belongs to: neither its folder, its name nor its grade ids "
+        f"say (pass --assignment). Expected one of: {known}"
+    )
 
 
 def assignment_of_function(function: str) -> Assignment:

@@ -234,6 +234,7 @@ class ForkServer:
         self._process: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._ready = False
+        self._stopped = False
         self.restarts = 0
         self._start()
 
@@ -251,6 +252,8 @@ class ForkServer:
         )
         theirs.close()
         self._control, self._ready = ours, False
+        if self._stopped:  # stopped while this one started (a fork that failed as it stopped)
+            self.stop()
 
     def _receive(self, seconds: float) -> dict | None:
         assert self._control is not None
@@ -286,6 +289,8 @@ class ForkServer:
         with self._lock:
             reason = ""
             for _attempt in range(2):
+                if self._stopped:
+                    raise ForkServerError(f"the {self.kind} fork server was stopped (the grader is closing)")
                 try:
                     if not self._ready:
                         self._wait_ready()
@@ -315,7 +320,9 @@ class ForkServer:
                     self._wait_ready()
 
     def stop(self) -> None:
-        """Kill the server and every child it forked."""
+        """Kill the server and every child it forked. A stopped server forks no more (a
+        fork under way fails, rather than starting a new server)."""
+        self._stopped = True
         if self._process is not None and self._process.poll() is None:
             try:
                 os.killpg(self._process.pid, signal.SIGKILL)

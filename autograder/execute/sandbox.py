@@ -111,6 +111,9 @@ class SandboxRun:
     seconds: float = 0.0
     student_seconds: float = 0.0
     """Time spent in the student's cells and functions (the rest is overhead)."""
+    needs_tensorflow: bool = False
+    """A cell used a library the NumPy-only child does not have: what the cells do is to
+    be told from a run where TensorFlow exists (the errors that follow here are by design)."""
 
 
 def kind_of(check: Check) -> str:
@@ -384,8 +387,9 @@ class _Supervisor:
 
     def _cell_done(self, index: int, cell: CellRun, report: bool) -> None:
         self.result.student_seconds += cell.seconds
+        forbidden = cell.error is not None and cell.error.kind == ErrorKind.FORBIDDEN_LIBRARY
+        self.result.needs_tensorflow |= forbidden
         if report:  # a NumPy-only child's failed imports are not the student's errors
-            forbidden = cell.error is not None and cell.error.kind == ErrorKind.FORBIDDEN_LIBRARY
             self.result.cells[index] = dataclasses.replace(cell, error=None) if forbidden else cell
 
     def _cell_failed(self, index: int, reply: Any) -> None:

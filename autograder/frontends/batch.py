@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -18,9 +20,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core import i18n, intake
+from ..core.course import default_secret_warning
 from ..core.i18n import _
 from ..core.results import NotebookResult, all_failed
-from ..core.submissions import Submission, discover
+from ..core.submissions import Found, Submission, classify
 from ..execute.isolation import process_budget
 from ..execute.sandbox import Limits
 from ..judge import scoring
@@ -99,13 +102,16 @@ def _here(todo: list[Submission], grader: Grader, workers: int) -> Iterator[tupl
             return _missing(submission, grader.lang)
         return grader.grade(submission.path, submission.student, submission.assignment)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         futures = {pool.submit(run, s): s for s in todo}
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()
             except Exception as err:  # a grader bug: report it, keep the batch going
                 yield futures[future], _grader_failed(futures[future], err, grader.lang)
+    finally:  # interrupted: never wait for the submissions still running (their children are killed)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _on_dask(todo, address, limits, hidden, isolation, lang=None) -> Iterator[tuple[Submission, NotebookResult]]:
@@ -146,10 +152,52 @@ def _unreadable(submission: Submission, reason: str, lang: str | None = None) ->
     return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,), lang=lang)
 
 
+class Interrupted(KeyboardInterrupt):
+    """The batch was interrupted (Ctrl-C): every result finished before is written."""
+
+    def __init__(self, graded: int, left: int):
+        super().__init__(f"interrupted with {graded} submissions graded and {left} left")
+        self.graded, self.left = graded, left
+
+
+def preflight(paths: list[str | Path], out: str | Path, assignment: str | None = None) -> Found:
+    """What a batch would grade and what it would skip (see ``classify``), with ``out``
+    checked first, so that nothing is graded for a report that cannot be written.
+
+    Raises:
+        ValueError: naming ``out`` when it is a file, or lies under one.
+        FileNotFoundError, ValueError: as ``classify``.
+    """
+    out = Path(out)
+    blocker = next((p for p in (out, *out.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        where = "is a file" if blocker == out else f"lies under the file {str(blocker)!r}"
+        raise ValueError(
+            f"out must be a folder (it is created when missing); {str(out)!r} {where}. Received: out={str(out)!r}"
+        )
+    if blocker is not None and not os.access(blocker, os.W_OK | os.X_OK):
+        raise ValueError(f"out cannot be written: {str(blocker)!r} is not writable. Received: out={str(out)!r}")
+    return classify(paths, assignment)
+
+
+def _exit_now(grader: Grader | None):
+    """The handler of a second Ctrl-C: stop at once (the fork servers end by themselves
+    when their grader is gone; the reference worker is killed)."""
+
+    def stop(signum, frame) -> None:
+        if grader is not None:
+            grader.kill_reference_worker()
+        os._exit(130)
+
+    return stop
+
+
 def grade(
     paths: list[str | Path],
     out: str | Path,
     *,
+    assignment: str | None = None,
+    strict: bool = False,
     workers: int = os.cpu_count() or 1,
     resume: bool = False,
     show_hidden: bool = False,
@@ -165,6 +213,10 @@ def grade(
 
     Args:
         paths: notebooks or folders in nbgrader's ``<student>/<assignment>/`` layout.
+        assignment: grade only this assignment; a notebook whose folder, name and grade
+            ids do not say which assignment it is, is taken as this one.
+        strict: refuse to grade hidden checks with the public default course secret
+            (without it, a warning on stderr says how to set one).
         out: folder for ``<student>/<assignment>/results.json``, feedback and the summary.
         workers: submissions graded at once (each in its own sandboxed process).
         resume: skip submissions whose results.json already exists without a grader error;
@@ -182,18 +234,32 @@ def grade(
             notebook's metadata, else ``AUTOGRADER_LANG``, else English.
 
     Returns:
-        Figures of the run: submissions graded, skipped, grader errors, seconds.
+        Figures of the run: submissions graded, skipped, grader errors, seconds; nothing
+        is written when nothing was found to grade (``submissions`` 0).
 
     Raises:
         IsolationUnavailable: when the kernel cannot isolate children and
             ``isolation`` is "namespaces" (nothing is graded).
+        Interrupted: on Ctrl-C, once every result finished before it is written; the
+            submissions still running are stopped, not waited for (a second Ctrl-C
+            ends the process at once).
+        ValueError: naming ``out`` or ``assignment`` when unusable, and under ``strict``
+            with the default secret (before any work).
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1. Received: workers={workers}")
     if limits.threads == 0:  # submissions run side by side: no more TensorFlow threads than cores
         limits = replace(limits, threads=max(1, (os.cpu_count() or 1) // workers))
     out = Path(out)
-    submissions = discover(paths)
+    found = preflight(paths, out, assignment)
+    warning = default_secret_warning(strict, hidden)
+    if warning:
+        print(warning, file=sys.stderr)
+    if progress:
+        print(found.summary(), file=sys.stderr)
+    submissions = found.submissions
+    if not submissions:
+        return {"submissions": 0, "graded": 0, "skipped": 0, "not_graded": len(found.skipped), "grader_errors": 0}
     manifest = reports.read_manifest(out)
     todo = [s for s in submissions if not (resume and _already_done(out, s, manifest))]
     repenalised = _repenalise(out, [s for s in submissions if s not in todo], late_policy, show_hidden)
@@ -207,6 +273,9 @@ def grade(
     else:
         grader = Grader(limits, hidden, isolation, lang=lang)
         results = _here(todo, grader, workers)
+    main = threading.current_thread() is threading.main_thread()
+    interrupt = signal.getsignal(signal.SIGINT) if main else None
+    written = 0
     try:
         with Progress(len(todo), live=None if progress else False) as bar:
             for submission, graded in results:
@@ -214,18 +283,26 @@ def grade(
                 result = _late(result, submission, late_policy)
                 errors += bool(result.grader_error)
                 reports.write_submission(out, result, show_hidden)
+                written += 1
                 if progress:
                     bar.advance(f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}")
+    except KeyboardInterrupt:
+        if main:
+            signal.signal(signal.SIGINT, _exit_now(None if dask else grader))
+        raise Interrupted(written, len(todo) - written) from None
     finally:
         results.close()
         if not dask:
             grader.close()
             computed = grader.references_computed
-    summary = reports.write_class_summary(out) if submissions else {}
+        if main:
+            signal.signal(signal.SIGINT, interrupt)
+    summary = reports.write_class_summary(out)
     return {
         "submissions": len(submissions),
         "graded": len(todo),
         "skipped": len(submissions) - len(todo),
+        "not_graded": len(found.skipped),
         "repenalised": repenalised,
         "grader_errors": errors,
         "references_computed": computed,  # None on dask: each worker computes (or caches) its own

@@ -13,10 +13,12 @@ import dataclasses
 import importlib.util
 import inspect
 import json
+import shlex
 import sys
 from pathlib import Path
 
 from ..core import i18n
+from ..core.course import has_hidden_checks
 from ..execute.sandbox import Limits
 
 
@@ -53,6 +55,18 @@ def _add_lang(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_assignment(parser: argparse.ArgumentParser) -> None:
+    from ..core.course import ASSIGNMENTS
+
+    parser.add_argument(
+        "--assignment",
+        choices=list(ASSIGNMENTS),
+        default=None,
+        help="only this assignment; a notebook whose folder, name and grade ids do not say which assignment "
+        "it is, is taken as this one",
+    )
+
+
 def _present(module: str) -> bool:
     """True when ``autograder.release.<module>`` is part of this copy of the package (not
     found through another copy installed in the same environment)."""
@@ -82,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument("--resume", action="store_true", help="grade only submissions without a result yet")
     g.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be graded and what is skipped (and why), grade nothing",
+    )
+    _add_assignment(g)
+    g.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse to grade with the public default course secret (AUTOGRADER_SECRET unset)",
+    )
+    g.add_argument(
         "--show-hidden", action="store_true", help="feedback shows hidden checks' details (grades published)"
     )
     g.add_argument("--public-only", action="store_true", help="run the public checks only")
@@ -105,31 +130,38 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lang(g)
     _add_limits(g)
 
-    e = commands.add_parser("export", help="write a gradebook import CSV for Canvas or Moodle from graded results")
-    e.add_argument("reports", nargs="?", default="reports", help="the folder `grade --out` wrote (default: reports)")
-    e.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the learning management system")
-    e.add_argument("--roster", required=True, help="CSV with a 'student' column (see docs/batch.md, 'LMS export')")
-    e.add_argument("--out", required=True, help="CSV file to write")
-    e.add_argument(
-        "--moodle-id",
-        choices=("email", "username", "idnumber"),
-        default="email",
-        help="Moodle: the identifier column (roster's email, sis_login_id or sis_user_id; default email)",
-    )
-
-    m = commands.add_parser("similarity", help="compare every pair of students' answers per function (evidence only)")
-    m.add_argument("reports", help="the folder `grade --out` wrote: similarity.html goes there, and into its summary")
-    m.add_argument("--submissions", required=True, nargs="+", help="the submitted folder(s) in nbgrader's layout")
-    m.add_argument(
-        "--threshold",
-        type=float,
-        default=_default(similarity.write_report, "threshold"),
-        help="pairs at or above this similarity (0..1) are shown side by side (default %(default)s)",
-    )
-
     c = commands.add_parser("self-check", help="check notebooks with the public checks (as pytest autograder does)")
     c.add_argument("notebooks", nargs="*", help="default: every notebook in assignments/")
+    _add_assignment(c)
     _add_lang(c)
+    if has_hidden_checks():  # the instructor's copy: the student copy offers grade and self-check only
+        e = commands.add_parser("export", help="write a gradebook import CSV for Canvas or Moodle from graded results")
+        e.add_argument(
+            "reports", nargs="?", default="reports", help="the folder `grade --out` wrote (default: reports)"
+        )
+        e.add_argument("--to", required=True, choices=("canvas", "moodle"), help="the learning management system")
+        e.add_argument("--roster", required=True, help="CSV with a 'student' column (see docs/batch.md, 'LMS export')")
+        e.add_argument("--out", required=True, help="CSV file to write")
+        e.add_argument(
+            "--moodle-id",
+            choices=("email", "username", "idnumber"),
+            default="email",
+            help="Moodle: the identifier column (roster's email, sis_login_id or sis_user_id; default email)",
+        )
+
+        m = commands.add_parser(
+            "similarity", help="compare every pair of students' answers per function (evidence only)"
+        )
+        m.add_argument(
+            "reports", help="the folder `grade --out` wrote: similarity.html goes there, and into its summary"
+        )
+        m.add_argument("--submissions", required=True, nargs="+", help="the submitted folder(s) in nbgrader's layout")
+        m.add_argument(
+            "--threshold",
+            type=float,
+            default=_default(similarity.write_report, "threshold"),
+            help="pairs at or above this similarity (0..1) are shown side by side (default %(default)s)",
+        )
     if _present("student_copy"):
         s = commands.add_parser(
             "student-copy", help="build the student copy: release notebooks, public checks, runtime"
@@ -188,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
+    except KeyboardInterrupt:  # Ctrl-C before anything was graded (a batch says more itself)
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
     except (FileNotFoundError, FileExistsError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -204,13 +239,41 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    if args.command == "grade":
-        from ..judge.late import LatePolicy
-        from . import batch
+    command = {
+        "grade": _grade,
+        "self-check": _self_check,
+        "similarity": _similarity,
+        "export": _export,
+        "messages": _messages,
+        "student-copy": _student_copy,
+        "gradescope-bundle": _gradescope_bundle,
+        "gradescope-run": _gradescope_run,
+        "bench": _bench,
+        "leaks": _leaks,
+        "serve": _run_service,
+        "tokens": _run_service,
+        "submit": _run_service,
+        "serve-bench": _run_service,
+    }[args.command]
+    return command(args)
 
+
+def _grade(args) -> int:
+    """The pre-flight (alone with ``--dry-run``), then the batch: 1 when nothing could be
+    graded, 2 on a grader error, 130 on Ctrl-C (with the command that grades the rest)."""
+    from ..judge.late import LatePolicy
+    from . import batch
+
+    if args.dry_run:
+        found = batch.preflight(args.paths, args.out, args.assignment)
+        print(found.summary())
+        return 0 if found.submissions else 1
+    try:
         figures = batch.grade(
             args.paths,
             args.out,
+            assignment=args.assignment,
+            strict=args.strict,
             workers=args.workers,
             resume=args.resume,
             show_hidden=args.show_hidden,
@@ -221,65 +284,86 @@ def _run(args) -> int:
             late_policy=LatePolicy.load(args.late_policy) if args.late_policy else None,
             lang=args.lang,
         )
-        print(json.dumps(figures, indent=2))
+    except batch.Interrupted as stop:
+        again = [a for a in sys.argv[1:] if a != "--resume"] + ["--resume"]
         print(
-            f"Reports: {args.out}/grades.csv, {args.out}/summary.html, {args.out}/<student>/<assignment>/feedback.html"
+            f"\nInterrupted: {stop.graded} submission{'s' * (stop.graded != 1)} graded and kept in {args.out}, "
+            f"{stop.left} not graded.\nTo grade the rest: python -m autograder {shlex.join(again)}",
+            file=sys.stderr,
         )
-        return 2 if figures["grader_errors"] else 0
-    if args.command == "self-check":
-        import pytest
+        return 130
+    if not figures["submissions"]:
+        print("error: nothing to grade (see above)", file=sys.stderr)
+        return 1
+    print(json.dumps(figures, indent=2))
+    print(f"Reports: {args.out}/grades.csv, {args.out}/summary.html, {args.out}/<student>/<assignment>/feedback.html")
+    return 2 if figures["grader_errors"] else 0
 
-        submissions = [arg for notebook in args.notebooks for arg in ("--submission", notebook)]
-        submissions += ["--lang", args.lang] if args.lang else []
-        return int(pytest.main([str(Path(__file__).resolve().parent.parent), "-p", "no:cacheprovider", *submissions]))
-    if args.command == "similarity":
-        from ..report import reports, similarity
 
-        pairs = similarity.from_submissions(args.submissions)
-        page = similarity.write_report(args.reports, pairs, args.threshold)
-        if (Path(args.reports) / reports.MANIFEST).is_file():
-            reports.write_class_summary(Path(args.reports))
-        above = sum(p.similarity >= args.threshold for p in pairs)
-        print(f"{len(pairs)} pairs compared, {above} at or above {args.threshold:g}: {page} (evidence, not a verdict)")
-        return 0
-    if args.command == "export":
-        return _export(args)
-    if args.command == "messages":
-        from ..release import messages
+def _self_check(args) -> int:
+    import pytest
 
-        return messages.main(update=args.update)
-    if args.command == "student-copy":
-        from ..release import student_copy
+    options = [arg for notebook in args.notebooks for arg in ("--submission", notebook)]
+    options += ["--lang", args.lang] if args.lang else []
+    options += ["--assignment", args.assignment] if args.assignment else []
+    return int(pytest.main([str(Path(__file__).resolve().parent.parent), "-p", "no:cacheprovider", *options]))
 
-        print(student_copy.build(args.out))
-        return 0
-    if args.command == "leaks":
-        from ..release import leaks
 
-        return leaks.main(args.assignments, renamed=not args.visible)
-    if args.command == "gradescope-bundle":
-        from ..release import gradescope
+def _leaks(args) -> int:
+    from ..release import leaks
 
-        print(gradescope.bundle(args.assignment, args.out, allow_default_secret=args.allow_default_secret))
-        return 0
-    if args.command == "gradescope-run":
-        from ..release import gradescope
+    return leaks.main(args.assignments, renamed=not args.visible)
 
-        gradescope.run(args.assignment, root=args.root)
-        return 0
-    if args.command == "bench":
-        from ..release import bench
 
-        return bench.main(
-            students=args.students,
-            workers=args.workers,
-            skip_nbgrader=args.skip_nbgrader,
-            assignments=tuple(args.assignments),
-            dask=None if args.skip_dask else args.dask,
-        )
-    if args.command in ("serve", "tokens", "submit", "serve-bench"):
-        return _run_service(args)
-    return 1
+def _similarity(args) -> int:
+    from ..report import reports, similarity
+
+    pairs = similarity.from_submissions(args.submissions)
+    page = similarity.write_report(args.reports, pairs, args.threshold)
+    if (Path(args.reports) / reports.MANIFEST).is_file():
+        reports.write_class_summary(Path(args.reports))
+    above = sum(p.similarity >= args.threshold for p in pairs)
+    print(f"{len(pairs)} pairs compared, {above} at or above {args.threshold:g}: {page} (evidence, not a verdict)")
+    return 0
+
+
+def _messages(args) -> int:
+    from ..release import messages
+
+    return messages.main(update=args.update)
+
+
+def _student_copy(args) -> int:
+    from ..release import student_copy
+
+    print(student_copy.build(args.out))
+    return 0
+
+
+def _gradescope_bundle(args) -> int:
+    from ..release import gradescope
+
+    print(gradescope.bundle(args.assignment, args.out, allow_default_secret=args.allow_default_secret))
+    return 0
+
+
+def _gradescope_run(args) -> int:
+    from ..release import gradescope
+
+    gradescope.run(args.assignment, root=args.root)
+    return 0
+
+
+def _bench(args) -> int:
+    from ..release import bench
+
+    return bench.main(
+        students=args.students,
+        workers=args.workers,
+        skip_nbgrader=args.skip_nbgrader,
+        assignments=tuple(args.assignments),
+        dask=None if args.skip_dask else args.dask,
+    )
 
 
 def _export(args) -> int:

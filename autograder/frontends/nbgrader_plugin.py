@@ -45,7 +45,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, Overw
 from traitlets import Bool, CaselessStrEnum, Float, HasTraits, Integer
 
 from ..core import cells, i18n, intake
-from ..core.course import ASSIGNMENTS, Assignment
+from ..core.course import ASSIGNMENTS, Assignment, default_secret_warning
 from ..core.results import totals
 from ..execute import notebook
 from ..execute.sandbox import ISOLATION_MODES, Limits
@@ -239,7 +239,18 @@ class SandboxAutograde(NbGraderPreprocessor, _LimitTraits):
         "assignment in the gradebook, for the later commands to take; False: only this command's.",
     ).tag(config=True)
 
+    strict = Bool(False, help="Refuse to grade with the public default course secret (AUTOGRADER_SECRET unset).").tag(
+        config=True
+    )
+
+    _warned = False
+
     def preprocess(self, nb, resources):
+        if self.strict or not self._warned:
+            warning = default_secret_warning(self.strict)
+            if warning:
+                self.log.warning(warning.removeprefix("WARNING: "))
+            SandboxAutograde._warned = True  # once per command, not once per notebook
         info = resources.get("nbgrader", {})
         assignment = ASSIGNMENTS.get(info.get("assignment", ""))
         if assignment is None:

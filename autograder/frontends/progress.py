@@ -7,6 +7,7 @@ time and an estimate of the time left, and never a carriage return.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import time
 from typing import TextIO
@@ -15,6 +16,11 @@ from typing import TextIO
 def _clock(seconds: float) -> str:
     seconds = int(round(seconds))
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _has_rich() -> bool:
+    """True where ``rich`` is installed (the student copy goes without it)."""
+    return importlib.util.find_spec("rich") is not None
 
 
 class Progress:
@@ -31,7 +37,7 @@ class Progress:
             raise ValueError(f"total must be at least 0. Received: total={total}")
         self.total, self.done = total, 0
         self.stream = stream if stream is not None else sys.stderr
-        self.live = self.stream.isatty() if live is None else live
+        self.live = self.stream.isatty() and _has_rich() if live is None else live
         self._start = time.monotonic()
         self._bar = None
 

@@ -8,10 +8,13 @@ TensorFlow: student code runs in children of the fork servers
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import multiprocessing
+import os
 import re
+import signal
 import threading
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -26,6 +29,7 @@ from ..execute.forkserver import ForkServer
 from ..execute.sandbox import GraderError, Limits
 from . import reference_cache, scoring
 
+_IGNORE_CTRL_C = (signal.SIGINT, signal.SIG_IGN)
 _CELL_FRAME = re.compile(r'File "<ipython-input-[^>]*>", line (\d+)')
 
 
@@ -86,8 +90,8 @@ class Grader:
         """Checks whose references this Grader computed (0 when all came from the cache)."""
 
     def servers(self, checks: list[Check]) -> dict[str, ForkServer]:
-        """The fork servers these checks need, started on first use (they preload in
-        the background)."""
+        """The fork servers these checks need (the TensorFlow one for no checks: a run of
+        the cells alone), started on first use (they preload in the background)."""
         kinds = {sandbox.kind_of(c) for c in checks} or {"tf"}
         with self._lock:
             for kind in kinds - set(self._servers):
@@ -139,7 +143,9 @@ class Grader:
                         self._pool = ThreadPoolExecutor(max_workers=1)
                     elif self._pool is None:  # its own process tree: never forked from a fork server
                         context = multiprocessing.get_context("spawn")
-                        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                        self._pool = ProcessPoolExecutor(  # Ctrl-C is the grader's to handle, not the worker's
+                            max_workers=1, mp_context=context, initializer=signal.signal, initargs=_IGNORE_CTRL_C
+                        )
                     future = self._pool.submit(scoring.compute_references, trusted)
                     future.add_done_callback(functools.partial(self._store, trusted))
                     self.references_computed += len(trusted)
@@ -198,7 +204,11 @@ class Grader:
         cells = notebook.student_cells(nb, self.demos(assignment))
         try:
             self.prepare(assignment)
-            run = sandbox.run_submission(self.servers(checks), cells, checks, self.limits, self.isolation)
+            servers = self.servers(checks)
+            run = sandbox.run_submission(servers, cells, checks, self.limits, self.isolation)
+            if run.needs_tensorflow and "tf" not in servers:  # the cells again, where TensorFlow exists
+                shown = sandbox.run_submission(self.servers([]), cells, [], self.limits, self.isolation)
+                run = dataclasses.replace(run, cells=shown.cells, notes=run.notes + shown.notes)
             references = self.references(assignment)
         except GraderError as err:
             results = all_failed(checks, _("Not graded: the grader failed (not your fault)."))
@@ -230,9 +240,17 @@ class Grader:
             servers, self._servers = list(self._servers.values()), {}
         for server in servers:
             server.stop()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        if self._pool is not None:  # a reference still computing is not waited for (Ctrl-C)
+            pool, self._pool = self._pool, None
+            self.kill_reference_worker(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def kill_reference_worker(self, pool: Executor | None = None) -> None:
+        """Kill the process computing references, without waiting or locking (safe in a
+        signal handler: the fork servers end by themselves when their grader is gone)."""
+        for pid in list(getattr(pool or self._pool, "_processes", None) or {}):  # a ProcessPoolExecutor's
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def __enter__(self) -> Grader:
         return self

@@ -147,6 +147,7 @@ def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcom
         if reason and voided.get(check.function) != "grader-code-called":
             voided[check.function] = reason
     results = []
+    told: set[tuple[str, str, bool]] = set()  # a mistake's hint, once per function (and per visibility)
     for check, reference, outcome in zip(checks, references, outcomes):
         message, mids = _verdict(check, reference, outcome)
         void = voided.get(check.function)
@@ -154,8 +155,13 @@ def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcom
             why = _(VOIDED[void]).format(function=check.function)
             message = f"{why}\n{message}".rstrip()
             mids = (void,) + mids
-        if mids:
-            message += "\n" + "\n".join(explain(m, check.function) for m in dict.fromkeys(mids))
+        for m in dict.fromkeys(mids):
+            key = (check.function, m, check.hidden)
+            again = key in told or (check.function, m, False) in told
+            message += "\n" + (
+                _("Likely mistake ({id}): as above.").format(id=m) if again else explain(m, check.function)
+            )
+            told.add(key)
         earned = 0.0 if message else check.points
         results.append(
             CheckResult(

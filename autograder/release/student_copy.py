@@ -6,6 +6,7 @@ ships an allow-list of modules and then proves it with ``autograder.release.leak
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -62,6 +63,55 @@ Points per assignment:
 """
 
 
+STUDENT_DEPENDENCIES = (
+    "numpy>=1.26",
+    "tensorflow-cpu>=2.16; sys_platform == 'linux'",  # the model notebooks (04) and the lecture's Keras cells
+    "tensorflow>=2.16; sys_platform != 'linux'",
+    "keras>=3.0",
+    "ipython>=8.20",  # the sandbox runs each cell as a notebook kernel would
+    "nbformat>=5.9",
+    "jupyterlab>=4",  # to open the notebooks
+    "pytest>=8",  # the self-check
+    "scikit-learn>=1.3",  # 04's digits
+    "matplotlib>=3.7",  # the notebooks' figures and check()'s pictures
+    "pillow>=9",
+)
+"""What a student installs: the notebooks' runtime and the self-check; none of the
+instructor's tools (nbgrader's grading side, dask, copydetect, rich, import-linter)."""
+
+
+def student_pyproject() -> str:
+    """The student copy's pyproject.toml: its own dependencies, no instructor configuration."""
+    version = next(
+        line.split("=", 1)[1].strip().strip('"')
+        for line in (PROJECT / "pyproject.toml").read_text().splitlines()
+        if line.startswith("version")
+    )
+    dependencies = "".join(f"    {json.dumps(d)},\n" for d in STUDENT_DEPENDENCIES)
+    return f"""[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "cnn-course-student"
+version = "{version}"
+description = "The CNN course's notebooks and their self-check"
+requires-python = ">=3.10"
+dependencies = [
+{dependencies}]
+
+[tool.setuptools.packages.find]
+include = ["autograder*"]
+
+[tool.setuptools.package-data]
+autograder = ["locale/*/LC_MESSAGES/*.mo", "author/public/*.bin"]
+
+[tool.pytest.ini_options]
+# The copy is pytest's root: conftest files outside it (beside a notebook checked) are never loaded.
+testpaths = ["autograder"]
+"""
+
+
 def points_table() -> str:
     """The student README's table: per assignment, the visible points, what the hidden
     checks are worth and the total (what nbgrader's test cells add up to)."""
@@ -107,7 +157,7 @@ def build(out: str | Path) -> Path:
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy(source, target)
-    shutil.copy(PROJECT / "pyproject.toml", out / "pyproject.toml")
+    (out / "pyproject.toml").write_text(student_pyproject())
     (out / "README.md").write_text(STUDENT_README + points_table())
     references = public_references()
     frozen = {"references": references, "inputs": derived_inputs(list(references)), "hidden_points": hidden_points()}

@@ -141,9 +141,16 @@ def _pyplot():
     return plt
 
 
+def count(n: int, noun: str) -> str:
+    """``n`` and an English noun in its number: "1 student", "2 students"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def distribution_png(results: list[NotebookResult], assignment: str) -> bytes:
     """A histogram of one assignment's scores (after late penalties) on 0..its maximum."""
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     mine = [r for r in graded(results) if r.assignment == assignment]
     top = max((r.max_score for r in mine), default=1) or 1
     fig, ax = plt.subplots(figsize=(4.5, 2.6))
@@ -151,6 +158,7 @@ def distribution_png(results: list[NotebookResult], assignment: str) -> bytes:
     ax.set_xlim(0, top)
     ax.set_xlabel(f"points (of {top:g})")
     ax.set_ylabel("students")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count: no half students
     ax.set_title(assignment, fontsize="medium")
     return _png(fig)
 

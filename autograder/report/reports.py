@@ -346,6 +346,7 @@ def _histogram_png(path: Path, results: list[dict]) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     by_assignment: dict[str, list[float]] = defaultdict(list)
     for r in results:
@@ -355,6 +356,7 @@ def _histogram_png(path: Path, results: list[dict]) -> None:
     ax.hist(list(by_assignment.values()), bins=range(0, 101, 10), label=list(by_assignment), stacked=True)
     ax.set_xlabel("score (% of the assignment's points)")
     ax.set_ylabel("submissions")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count: no half submissions
     ax.set_title("Score distribution")
     if by_assignment:
         ax.legend(fontsize="small")
@@ -410,7 +412,8 @@ def write_class_summary(out: Path) -> dict:
     lines = [
         "# Class summary",
         "",
-        f"{len({r.student for r in results})} students, {len(results)} graded submissions"
+        f"{class_report.count(len({r.student for r in results}), 'student')}, "
+        f"{class_report.count(len(results), 'graded submission')}"
         + (
             f", {len(errors)} with grader errors (marked ERROR in grades.csv, left out of the figures)"
             if errors

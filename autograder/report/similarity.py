@@ -16,9 +16,11 @@ move by a point or two from one process to the next (``PYTHONHASHSEED`` fixes it
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
+import re
 from dataclasses import asdict, dataclass
 from itertools import combinations
 from pathlib import Path
@@ -75,8 +77,43 @@ def _fingerprint(code: str, given=None):
     return CodeFingerprint("answer.py", NOISE, GUARANTEE - NOISE + 1, list(given), fp=io.StringIO(code))
 
 
-def _ranges(slices) -> tuple[tuple[int, int], ...]:
-    return tuple((int(a), int(b)) for a, b in zip(*slices)) if len(slices) and len(slices[0]) else ()
+def _ranges(slices, source: str, given: frozenset[str]) -> tuple[tuple[int, int], ...]:
+    """copydetect's matched slices of ``source`` as (start, end) ranges to highlight:
+    widened to whole words (its k-grams start and end inside them, ``strides=No|ne``) and
+    cut where a line is given code (a line of the release, as the stub's signature and
+    docstring: every student has it, so it is no evidence)."""
+    if not (len(slices) and len(slices[0])):
+        return ()
+    word = re.compile(r"\w")
+    own = [0] * (len(source) + 1)  # 1 where a character is on a line of the student's own
+    at = 0
+    for line in source.splitlines(keepends=True):
+        if line.strip() not in given:
+            own[at : at + len(line)] = [1] * len(line)
+        at += len(line)
+    ranges = []
+    for a, b in zip(*slices):
+        start, end = int(a), min(int(b), len(source))
+        while 0 < start < len(source) and word.match(source[start - 1]) and word.match(source[start]):
+            start -= 1
+        while 0 < end < len(source) and word.match(source[end - 1]) and word.match(source[end]):
+            end += 1
+        run = None
+        for i in range(start, end + 1):
+            inside = i < end and own[i]
+            if inside and run is None:
+                run = i
+            elif not inside and run is not None:
+                if source[run:i].strip():
+                    ranges.append((run, i))
+                run = None
+    return tuple(ranges)
+
+
+@functools.cache
+def _given_lines(assignment: str) -> frozenset[str]:
+    """The non-blank lines of an assignment's release code, stripped."""
+    return frozenset(line.strip() for line in boilerplate(ASSIGNMENTS[assignment]).splitlines() if line.strip())
 
 
 def compare(answers: dict[str, dict[str, str]], assignment: Assignment) -> list[Pair]:
@@ -93,6 +130,7 @@ def compare(answers: dict[str, dict[str, str]], assignment: Assignment) -> list[
     from copydetect import compare_files
 
     given = _fingerprint(boilerplate(assignment)).hashes
+    given_lines = _given_lines(assignment.name)
     pairs = []
     for function in assignment.functions:
         prints = {}
@@ -111,7 +149,7 @@ def compare(answers: dict[str, dict[str, str]], assignment: Assignment) -> list[
                     (a, b),
                     round(float(max(share_a, share_b)), 4),
                     (prints[a][0], prints[b][0]),
-                    (_ranges(slices_a), _ranges(slices_b)),
+                    (_ranges(slices_a, prints[a][0], given_lines), _ranges(slices_b, prints[b][0], given_lines)),
                 )
             )
     return sorted(pairs, key=lambda p: (-p.similarity, p.assignment, p.function, p.students))

@@ -225,9 +225,9 @@ def _avgpool_checks() -> list:
         ),
         pool_check(
             "test_avgpool_backward_manual_returns_floats_for_a_uint8_input",
-            "A uint8 (2, 6, 5, 2) input and dout with decimals: dx must be a float array.",
+            "A uint8 (2, 7, 5, 2) input and dout with decimals: dx must be a float array.",
             r.uniform(0.5, 9.5, size=(2, 3, 2, 2)),
-            r.integers(0, 256, size=(2, 6, 5, 2), dtype=np.uint8),
+            r.integers(0, 256, size=(2, 7, 5, 2), dtype=np.uint8),
             kind="avg",
             hidden=True,
         ),

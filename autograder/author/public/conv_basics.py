@@ -109,9 +109,9 @@ def step_checks() -> list[Check]:
         ),
         step_check(
             "test_conv_single_step_on_a_uint8_window",
-            "A uint8 window [[200, 10], [200, 10]] and the kernel [[-1, 1], [-1, 1]]: -380, below uint8's 0..255.",
-            np.array([[200, 10], [200, 10]], dtype=np.uint8),
-            np.array([[-1, 1], [-1, 1]]),
+            "A uint8 window [[10, 200], [10, 200]] and the kernel [[1, -1], [1, -1]]: -380, below uint8's 0..255.",
+            np.array([[10, 200], [10, 200]], dtype=np.uint8),
+            np.array([[1, -1], [1, -1]]),
         ),
     ]
 
