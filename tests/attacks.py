@@ -79,7 +79,10 @@ WRONG = {
     "conv2d_manual": "import numpy as np\ndef conv2d_manual(image, kernel, bias=0.0):\n"
     "    kh, kw = np.shape(kernel)[:2]\n"
     "    return np.zeros((np.shape(image)[0] - kh + 1, np.shape(image)[1] - kw + 1))",
+    "conv_single_step": "def conv_single_step(window, kernel, bias=0.0):\n    return 0.0",
+    "predict_test3": "def predict_test3():\n    return [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]",
 }
+"""A wrong answer for every graded function of the attacked assignment (a test checks it)."""
 
 # --- 1. forged verdicts --------------------------------------------------------------
 

@@ -522,6 +522,10 @@ def test_a_classmates_notebook_cannot_be_overwritten(batch):
     _classmates_intact(batch)
 
 
+def test_the_wrong_notebook_answers_every_graded_function_wrongly():
+    assert set(attacks.WRONG) == set(attacks.SPEC.functions), "give attacks.WRONG a wrong answer for each function"
+
+
 def test_the_installed_grading_package_cannot_be_patched(batch):
     _result(batch, "patch_compare")
     assert batch.compare_hashes[1:] == batch.compare_hashes[:1] * 2, "compare.py was changed"
