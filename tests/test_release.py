@@ -97,8 +97,7 @@ def test_the_sample_class_is_current(tmp_path):
 
 OVER_THE_LIMIT = {
     "01_conv_basics": {"conv_single_step"},
-    "02_filters": {"predict_output_shapes", "pad_same", "channels_first"},
-    "03_pooling": {"predict_pooled_values"},
+    "02_filters": {"pad_same", "channels_first"},
     "04_cnn_models": {
         "count_conv_params",
         "conv_macs",
@@ -117,9 +116,10 @@ OVER_THE_LIMIT = {
     },
 }
 """Answers over the limit on the finer (4-token) measure of issue 19, which is still open: the release
-check refuses these notebooks. In 01-03 no answer code is shown any more; what is counted there is the
-k-grams any NumPy call has (``N . N ( N``, ``N ( N , N``) in answers of one or two lines, and small
-numbers that the questions' own data repeat. 04 and 05 are being rewritten. A row that drops under
+check refuses these notebooks. In 01 and 02 no answer code is shown any more; what is counted there is
+the k-grams any NumPy call has (``N . N ( N``, ``N ( N , N``, ``for N , N``), which make up most of an
+answer of one line (conv_single_step, channels_first) and 4 in 10 of pad_same's against any notebook
+of NumPy code. 04 and 05 are being rewritten. A row that drops under
 the limit must leave this table; a new one must not join it."""
 
 
