@@ -356,8 +356,9 @@ WINDOW = 4
 """Winnowing window (in k-grams): every match of ``K + WINDOW - 1`` tokens is found."""
 SHORT_K = 4
 """Tokens per k-gram of the second, finer measure (issue 19's): every k-gram, none winnowed, and
-numbers as written, so that a short answer (``np.sum(w * k) + b``, one line) is measured too; the
-coarse measure finds what differs only in its numbers, this one what is too short for 8 tokens."""
+numbers as written. A one-line answer (``np.sum(w * k) + b``) gets a handful of winnowed 8-grams
+but a score of 4-grams; the coarse measure still finds code that differs only in its numbers. The
+finer one counts grammar too: ``N . N ( N`` is in every cell that calls NumPy."""
 
 
 def _tokens(code: str, numbers: bool = False) -> list[str]:
