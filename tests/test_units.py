@@ -71,6 +71,16 @@ def test_diagnosis_names_a_simulated_mistake_and_patterns():
     assert set(CATALOGUE) >= {"flipped-kernel", "forbidden-library-call", "same-padding-symmetric"}
 
 
+def test_diagnosis_names_an_off_by_one_in_a_list_of_predicted_shapes():
+    shapes = [[1, 5, 5, 1], [1, 6, 6, 1], [2, 6, 3, 8]]
+    assert diagnose(shapes, [[1, 5, 5, 1], [1, 5, 5, 1], [2, 6, 2, 8]], {}) == ["off-by-one-size"]
+    assert diagnose(shapes, [[1, 5, 5, 1], [1, 7, 6, 1], [2, 6, 3, 8]], {}) == ["off-by-one-size"]
+    # a wrong filter count, a size two off, or another structure is not an off-by-one
+    assert diagnose(shapes, [[1, 5, 5, 1], [1, 6, 6, 2], [2, 6, 3, 8]], {}) == []
+    assert diagnose(shapes, [[1, 5, 5, 1], [1, 6, 8, 1], [2, 6, 3, 8]], {}) == []
+    assert diagnose([[3, 3, 5, 10], [10]], [[3, 3, 5, 11], [11]], {}) == []
+
+
 def test_discover_follows_nbgrader_layout_and_names_bad_paths(tmp_path):
     (tmp_path / "ann" / "01_conv_basics").mkdir(parents=True)
     (tmp_path / "ann" / "01_conv_basics" / "conv_basics.ipynb").write_text("{}")

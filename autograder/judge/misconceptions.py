@@ -418,6 +418,13 @@ WORDING: dict[str, dict[str, tuple[str, str]]] = {
         }
         for model in ("build_sequential_cnn", "build_functional_cnn", "SubclassedCNN")
     },
+    "predict_output_shapes": {
+        "off-by-one-size": (
+            "A predicted shape has a row or column too many or too few.",
+            "'valid' gives (H - kh) // s + 1 rows (round down, then keep the + 1); 'same' gives ceil(H / s) "
+            "(round up), whatever the kernel.",
+        ),
+    },
     "predict_homework_edge_map": {
         "flipped-kernel": (
             "The prediction reads -2 where Conv2D gives +2: the filter was applied flipped (left minus right).",
@@ -490,7 +497,7 @@ APPLICABLE: dict[str, tuple[str, ...]] = {
         "forbidden-library-call",
     ),
     "predict_test3": (),
-    "predict_output_shapes": (),
+    "predict_output_shapes": ("off-by-one-size",),
     "pad_same": (
         "same-padding-symmetric",
         "same-padding-zeros",
@@ -683,6 +690,24 @@ def _shape_patterns(expected: np.ndarray, value: np.ndarray) -> list[str]:
     return found
 
 
+def _shape_list_patterns(expected: Any, value: Any) -> list[str]:
+    """``off-by-one-size`` when ``expected`` and ``value`` are lists of as many ``(N, H, W, F)``
+    shapes and every shape that differs has N and F right and H or W one too many or too few
+    (a prediction of several layers' output shapes)."""
+    if not isinstance(expected, list) or not isinstance(value, list) or len(expected) != len(value):
+        return []
+    wrong = 0
+    for want, got in zip(expected, value):
+        if not all(isinstance(s, list) and len(s) == 4 and all(type(d) is int for d in s) for s in (want, got)):
+            return []
+        if want == got:
+            continue
+        if (want[0], want[3]) != (got[0], got[3]) or max(abs(want[i] - got[i]) for i in (1, 2)) != 1:
+            return []
+        wrong += 1
+    return ["off-by-one-size"] if wrong else []
+
+
 def diagnose(expected: Any, value: Any, alternates: dict[str, Any], compare=None) -> list[str]:
     """Misconception ids that explain ``value`` (a failed answer).
 
@@ -695,7 +720,7 @@ def diagnose(expected: Any, value: Any, alternates: dict[str, Any], compare=None
     found = list(dict.fromkeys(mistake_id(key) for key, alt in alternates.items() if _close(alt, value, compare)))
     if not found and isinstance(expected, np.ndarray) and isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         found = _shape_patterns(expected, value)
-    return found
+    return found or _shape_list_patterns(expected, value)
 
 
 def wording(mid: str, function: str = "") -> tuple[str, str]:

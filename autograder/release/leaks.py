@@ -354,6 +354,11 @@ K = 8
 """Tokens per k-gram: ``n = N . N ( N , 0 )`` is 10 tokens, a short line of code."""
 WINDOW = 4
 """Winnowing window (in k-grams): every match of ``K + WINDOW - 1`` tokens is found."""
+SHORT_K = 4
+"""Tokens per k-gram of the second, finer measure (issue 19's): every k-gram, none winnowed, and
+numbers as written. A one-line answer (``np.sum(w * k) + b``) gets a handful of winnowed 8-grams
+but a score of 4-grams; the coarse measure still finds code that differs only in its numbers. The
+finer one counts grammar too: ``N . N ( N`` is in every cell that calls NumPy."""
 
 
 def _tokens(code: str, numbers: bool = False) -> list[str]:
@@ -388,10 +393,10 @@ def _tokens(code: str, numbers: bool = False) -> list[str]:
     return out
 
 
-def _kgrams(tokens: list[str]) -> list[int]:
+def _kgrams(tokens: list[str], k: int = K) -> list[int]:
     import zlib
 
-    return [zlib.crc32(" ".join(tokens[i : i + K]).encode()) for i in range(len(tokens) - K + 1)]
+    return [zlib.crc32(" ".join(tokens[i : i + k]).encode()) for i in range(len(tokens) - k + 1)]
 
 
 def _winnowed(hashes: list[int]) -> set[int]:
@@ -407,19 +412,32 @@ written by hand, compared with the other cells' values as written, not as ``0``.
 
 
 @dataclass(frozen=True)
-class Visible:
-    """How much of one graded answer its release notebook shows in its other code cells."""
+class Share:
+    """How many of an answer's k-grams a release shows elsewhere, by one measure."""
 
-    assignment: str
-    function: str
-    fingerprints: int
-    """Winnowed k-grams of the answer (the code between BEGIN/END SOLUTION)."""
     shown: int
-    """Of those, how many are among the k-grams of the release's other code cells."""
+    of: int
 
     @property
     def share(self) -> float:
-        return self.shown / self.fingerprints if self.fingerprints else 0.0
+        return self.shown / self.of if self.of else 0.0
+
+
+@dataclass(frozen=True)
+class Visible:
+    """How much of one graded answer its release notebook shows in its other code cells, by both
+    measures; the answer is refused when either is over ``VISIBLE_LIMIT``."""
+
+    assignment: str
+    function: str
+    winnowed: Share
+    """The answer's winnowed ``K``-token k-grams (numbers normalised, a prediction's as written)."""
+    short: Share
+    """The answer's ``SHORT_K``-token k-grams, every one, numbers as written."""
+
+    @property
+    def share(self) -> float:
+        return max(self.winnowed.share, self.short.share)
 
 
 def _grade_id(cell: dict) -> str:
@@ -432,8 +450,8 @@ def _source(cell: dict) -> str:
 
 def visible_answers(assignment, release: dict | None = None) -> list[Visible]:
     """One row per answer cell of ``assignment``'s source notebook, in notebook order: its
-    fingerprints against every code cell of the ``release`` notebook (default: the committed
-    one) except the answer's own stub."""
+    k-grams, by both measures, against every code cell of the ``release`` notebook (default: the
+    committed one) except the answer's own stub."""
     source = json.loads((PROJECT / "solutions" / assignment.name / assignment.notebook).read_text())
     release = release or json.loads(assignment.release_path().read_text())
     code = [c for c in release["cells"] if c.get("cell_type") == "code"]
@@ -442,14 +460,22 @@ def visible_answers(assignment, release: dict | None = None) -> list[Visible]:
         text = _source(cell)
         if cell.get("cell_type") != "code" or "BEGIN SOLUTION" not in text:
             continue
+        others = [_source(c) for c in code if _grade_id(c) != _grade_id(cell)]
+        answer = "\n".join(textwrap.dedent(r) for r in _regions(text))
         # A prediction is hand-written values: what would give it away is those values.
         numbers = _grade_id(cell).startswith(PREDICTION)
-        answer = _winnowed(_kgrams(_tokens("\n".join(textwrap.dedent(r) for r in _regions(text)), numbers)))
-        shown: set[int] = set()
-        for other in code:
-            if _grade_id(other) != _grade_id(cell):
-                shown.update(_kgrams(_tokens(_source(other), numbers)))
-        rows.append(Visible(assignment.name, _grade_id(cell), len(answer), len(answer & shown)))
+        prints = _winnowed(_kgrams(_tokens(answer, numbers)))
+        shown = {h for other in others for h in _kgrams(_tokens(other, numbers))}
+        grams = set(_kgrams(_tokens(answer, numbers=True), SHORT_K))
+        grams_shown = {h for other in others for h in _kgrams(_tokens(other, numbers=True), SHORT_K)}
+        rows.append(
+            Visible(
+                assignment.name,
+                _grade_id(cell),
+                winnowed=Share(len(prints & shown), len(prints)),
+                short=Share(len(grams & grams_shown), len(grams)),
+            )
+        )
     return rows
 
 
@@ -499,16 +525,18 @@ def renamed_answers(assignment, grader, release: dict | None = None) -> list[Lea
     return leaks
 
 
-def refused(assignment, grader=None) -> list[str]:
-    """Why ``assignment``'s release is refused: answers more than ``VISIBLE_LIMIT`` visible,
-    and, with a ``grader`` (public checks), public functions that pass a graded check renamed."""
+def refused(assignment, grader=None, release: dict | None = None) -> list[str]:
+    """Why ``assignment``'s release (default: the committed one) is refused: answers more than
+    ``VISIBLE_LIMIT`` visible by either measure, and, with a ``grader`` (public checks), public
+    functions that pass a graded check renamed."""
     reasons = [
         f"{assignment.name}: {row.function} is {row.share:.0%} visible in the release's other code cells "
-        f"(at most {VISIBLE_LIMIT:.0%})"
-        for row in visible_answers(assignment)
+        f"({row.winnowed.share:.0%} of its winnowed {K}-token k-grams, {row.short.share:.0%} of its "
+        f"{SHORT_K}-token k-grams; at most {VISIBLE_LIMIT:.0%})"
+        for row in visible_answers(assignment, release)
         if row.share > VISIBLE_LIMIT
     ]
-    return reasons + ([str(leak) for leak in renamed_answers(assignment, grader)] if grader else [])
+    return reasons + ([str(leak) for leak in renamed_answers(assignment, grader, release)] if grader else [])
 
 
 def main(assignments: list[str], renamed: bool = True) -> int:
@@ -525,13 +553,16 @@ def main(assignments: list[str], renamed: bool = True) -> int:
     if unknown:
         raise ValueError(f"Unknown assignment(s) {unknown}. Expected some of: {', '.join(ASSIGNMENTS)}")
     chosen = [ASSIGNMENTS[a] for a in assignments or ASSIGNMENTS]
-    print(f"{'assignment':20s} {'function':28s} {'visible':>7s}  fingerprints  (limit {VISIBLE_LIMIT:.0%})")
+    print(
+        f"{'':49s} {'winnowed ' + str(K) + '-grams':>20s}  {'every ' + str(SHORT_K) + '-gram':>20s}\n"
+        f"{'assignment':20s} {'function':28s} {'visible':>7s} {'shown':>12s}  {'visible':>7s} {'shown':>12s}"
+        f"  (limit {VISIBLE_LIMIT:.0%} on both)"
+    )
     for assignment in chosen:
         for row in visible_answers(assignment):
             over = "  REFUSED" if row.share > VISIBLE_LIMIT else ""
-            print(
-                f"{row.assignment:20s} {row.function:28s} {row.share:7.1%}  {row.shown:3d} of {row.fingerprints:3d}{over}"
-            )
+            figures = "  ".join(f"{m.share:7.1%} {m.shown:5d} of {m.of:3d}" for m in (row.winnowed, row.short))
+            print(f"{row.assignment:20s} {row.function:28s} {figures}{over}")
     reasons = [r for a in chosen for r in refused(a)]
     if renamed:
         with Grader(hidden=False) as grader:

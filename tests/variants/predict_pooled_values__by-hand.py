@@ -2,4 +2,4 @@ import numpy as np
 
 
 def predict_pooled_values():
-    return np.array([[5, 2, 3], [6, 6, 3], [2, 2, -3]])
+    return np.array([[9, 7, 12], [13, 10, 6], [13, 8, -2]])

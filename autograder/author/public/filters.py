@@ -146,10 +146,10 @@ def pad_check(name, description, images, kernel_size, hidden=False, readonly=Fal
 
 
 SHAPE_QUESTIONS = [
-    ((1, 11, 11, 1), 1, 3, 2, "valid"),
-    ((1, 11, 11, 1), 1, 3, 2, "same"),
-    ((1, 10, 10, 1), 1, 4, 3, "valid"),
-    ((1, 10, 10, 1), 1, 4, 3, "same"),
+    ((1, 13, 10, 1), 1, 3, 2, "valid"),
+    ((1, 13, 10, 1), 1, 3, 2, "same"),
+    ((1, 11, 14, 1), 1, 4, 3, "valid"),
+    ((1, 11, 14, 1), 1, 4, 3, "same"),
     ((2, 12, 9, 3), 8, (5, 2), (2, 4), "same"),
 ]
 """predict_output_shapes's questions: (input_shape, filters, kernel_size, strides, padding), as
