@@ -47,7 +47,7 @@ def _already_done(out: Path, submission: Submission, manifest: dict[str, str]) -
     relative = f"{submission.student}/{submission.assignment.name}/results.json"
     if not reports.written_by_the_grader(out, relative, manifest):
         return False
-    return not json.loads((out / relative).read_text())["extra_data"].get("grader_error")
+    return not NotebookResult.from_json(json.loads((out / relative).read_text())).grader_error
 
 
 def _late(result: NotebookResult, submission: Submission, policy: LatePolicy | None) -> NotebookResult:

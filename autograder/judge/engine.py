@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..core import course, i18n
 from ..core.i18n import _
+from ..core.outcomes import Reference
 from ..core.results import NotebookResult, all_failed
 from ..core.spec import Check
 from ..execute import notebook, sandbox
@@ -157,7 +158,7 @@ class Grader:
         if not future.cancelled() and future.exception() is None:
             reference_cache.store(checks, future.result())
 
-    def references(self, assignment: course.Assignment) -> list[dict]:
+    def references(self, assignment: course.Assignment) -> list[Reference]:
         try:
             return self.prepare(assignment).result()
         except Exception as err:
@@ -232,7 +233,7 @@ class Grader:
             tuple(notes),
             student_seconds=run.student_seconds,
             sandbox_seconds=run.seconds,
-            cells={i: {"error": c.error and c.error.message, "output": c.output} for i, c in run.cells.items()},
+            cells=dict(run.cells),
         )
 
     def close(self) -> None:
