@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from autograder.core.course import ASSIGNMENTS
-from autograder.core.results import NotebookResult, all_failed
+from autograder.judge.engine import Grader
 from autograder.report import class_report, reports
 
 
 def test_count_axes_have_integer_ticks_and_counts_agree_in_number(tmp_path, monkeypatch):
     assignment = ASSIGNMENTS["01_conv_basics"]
-    one = [NotebookResult("ann", assignment.name, all_failed(assignment.checks(hidden=False), "not run"))]
+    one = [Grader(hidden=False).missing("ann", assignment)]
     figures = []
 
     def keep(fig) -> bytes:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from autograder.core.compare import equal
 from autograder.core.course import ASSIGNMENTS
 from autograder.core.outcomes import CallError, CellRun, ErrorKind, Reference
-from autograder.core.results import NotebookResult, all_failed
+from autograder.core.results import NotebookResult
 from autograder.judge import reference_cache
+from autograder.judge.engine import Grader
 
 
 def test_references_round_trip_through_the_cache_as_plain_data(tmp_path, monkeypatch):
@@ -44,7 +47,7 @@ def test_a_results_cells_round_trip_with_their_error_kind():
         0: CellRun(output="hello\n", seconds=0.5),
         3: CellRun(CallError(ErrorKind.NOT_DEFINED, "NameError: m"), "partial", 0.1),
     }
-    result = NotebookResult("ada", assignment.name, all_failed(assignment.checks(hidden=False), "x"), cells=ran)
+    result = dataclasses.replace(Grader(hidden=False).missing("ada", assignment), cells=ran)
     back = NotebookResult.from_dict(result.to_dict())
     assert back.cells == ran
     assert back.cell_errors == {3: "NameError: m"}

@@ -192,12 +192,3 @@ def totals(checks: Iterable[CheckResult]) -> tuple[float, float]:
     """(points earned, points possible) of some checks: the one place that adds them."""
     checks = list(checks)
     return round(sum(c.points for c in checks), 6), round(sum(c.max_points for c in checks), 6)
-
-
-def all_failed(checks, reason: str) -> tuple[CheckResult, ...]:
-    """Every check failed with the same reason (a notebook that could not run); the
-    descriptions in the current language, as ``reason`` should be."""
-    return tuple(
-        CheckResult(c.name, c.function, i18n.data(c.description), 0.0, c.points, c.hidden, message=reason)
-        for c in checks
-    )

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..author.hidden import DEFAULT_SECRET
 from ..core import plain
 from ..core.course import ASSIGNMENTS
-from ..core.results import NotebookResult, all_failed
+from ..core.results import NotebookResult
 from ..core.spec import Check
 from ..judge.engine import Grader
 from ..report import reports
@@ -130,12 +130,8 @@ def run(assignment: str, root: str | Path = "/autograder") -> NotebookResult:
     candidates = sorted((root / "submission").rglob("*.ipynb"))
     named = [p for p in candidates if p.name == spec.notebook]
     path = (named or candidates or [None])[0]
-    if path is None:
-        reason = f"No notebook was submitted (expected {spec.notebook})."
-        result = NotebookResult("", assignment, all_failed(spec.checks(), reason), notes=(reason,))
-    else:
-        with Grader() as grader:
-            result = grader.grade(path, "", spec)
+    with Grader() as grader:
+        result = grader.missing("", spec) if path is None else grader.grade(path, "", spec)
     metadata = root / "submission_metadata.json"
     student = ""
     if metadata.exists():
