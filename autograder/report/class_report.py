@@ -18,6 +18,7 @@ import numpy as np
 
 from ..core.course import ASSIGNMENTS
 from ..core.results import NotebookResult
+from .document import Block, Code, Figure, Heading, Mark, Paragraph, Strong, Table, Text
 
 
 @dataclass(frozen=True)
@@ -191,101 +192,106 @@ def _pct(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
-def markdown(results: list[NotebookResult], plots: dict[str, str]) -> list[str]:
-    """The report's sections (Markdown lines); ``plots`` maps "heatmap" and each
-    assignment name to the PNG's file name beside the page."""
-    lines = ["## Assignments", "", "Scores after late penalties; the grader's failures are not counted.", ""]
-    lines += ["| assignment | graded | mean | median | best | maximum |", "| --- | --- | --- | --- | --- | --- |"]
+def assignments_section(results: list[NotebookResult], plots: dict[str, str]) -> list[Block]:
+    """Per assignment its figures and its distribution, then the heatmap; ``plots`` maps
+    "heatmap" and each assignment name to the PNG's file name beside the page."""
     stats = assignment_stats(results)
-    for s in stats:
-        lines.append(
-            f"| {s.assignment} | {s.graded} | {s.mean:g} ({_pct(s.mean, s.maximum)}) | "
-            f"{s.median:g} ({_pct(s.median, s.maximum)}) | {s.best:g} | {s.maximum:g} |"
+    rows = tuple(
+        (
+            s.assignment,
+            str(s.graded),
+            f"{s.mean:g} ({_pct(s.mean, s.maximum)})",
+            f"{s.median:g} ({_pct(s.median, s.maximum)})",
+            f"{s.best:g}",
+            f"{s.maximum:g}",
         )
-    lines.append("")
-    lines += [f"![{s.assignment} score distribution]({plots[s.assignment]})" for s in stats if s.assignment in plots]
+        for s in stats
+    )
+    blocks: list[Block] = [
+        Heading(2, "Assignments"),
+        Paragraph("Scores after late penalties; the grader's failures are not counted."),
+        Table(("assignment", "graded", "mean", "median", "best", "maximum"), rows),
+    ]
+    blocks += [
+        Figure(plots[s.assignment], f"{s.assignment} score distribution") for s in stats if s.assignment in plots
+    ]
     if "heatmap" in plots:
-        lines += ["", "## Points per function", "", f"![students x functions]({plots['heatmap']})"]
-    return lines
+        blocks += [Heading(2, "Points per function"), Figure(plots["heatmap"], "students x functions")]
+    return blocks
 
 
-def score_tables(results: list[NotebookResult]) -> list[str]:
+def score_tables(results: list[NotebookResult]) -> list[Block]:
     """The score table that fits a page: totals per assignment, then one table of
-    functions per assignment, each with a maximum row (Markdown lines)."""
+    functions per assignment, each with a maximum row."""
     assignments = sorted({r.assignment for r in results})
     by = {(r.student, r.assignment): r for r in results}
     students = sorted({r.student for r in results})
     maxima = {a: max(r.max_score for r in results if r.assignment == a) for a in assignments}
 
-    def cell(student: str, assignment: str, function: str | None = None) -> str:
+    def cell(student: str, assignment: str, function: str | None = None) -> Text:
         r = by.get((student, assignment))
         if r is None:
             return ""
         if r.grader_error:
-            return "ERROR"
+            return Mark("ERROR", False)
         if function is None:
             late = f" (late -{r.late_penalty:g})" if r.late_penalty else ""
             return f"{r.final_score:g}{late}"
         return f"{r.function_scores().get(function, (0.0, 0.0))[0]:g}"
 
-    lines = ["| student | " + " | ".join(assignments) + " | total |", "|" + " --- |" * (len(assignments) + 2)]
-    lines.append(
-        "| **maximum** | " + " | ".join(f"{maxima[a]:g}" for a in assignments) + f" | {sum(maxima.values()):g} |"
-    )
+    rows = [(Strong("maximum"), *(f"{maxima[a]:g}" for a in assignments), f"{sum(maxima.values()):g}")]
     for s in students:
         total = sum(by[(s, a)].final_score for a in assignments if (s, a) in by and not by[(s, a)].grader_error)
-        lines.append(f"| {s} | " + " | ".join(cell(s, a) for a in assignments) + f" | {total:g} |")
+        rows.append((s, *(cell(s, a) for a in assignments), f"{total:g}"))
+    blocks: list[Block] = [Table(("student", *assignments, "total"), tuple(rows))]
     for a in assignments:
         functions = _functions(a, results)
         tops = {}
         for r in results:
             if r.assignment == a:
                 tops.update({f: top for f, (_, top) in r.function_scores().items()})
-        lines += ["", f"### {a}, per function (raw points)", ""]
-        lines += [
-            "| student | " + " | ".join(f"`{f}`" for f in functions) + " |",
-            "|" + " --- |" * (len(functions) + 1),
+        rows = [(Strong("maximum"), *(f"{tops.get(f, 0):g}" for f in functions))]
+        rows += [(s, *(cell(s, a, f) for f in functions)) for s in students if (s, a) in by]
+        blocks += [
+            Heading(3, f"{a}, per function (raw points)"),
+            Table(("student", *(Code(f) for f in functions)), tuple(rows)),
         ]
-        lines.append("| **maximum** | " + " | ".join(f"{tops.get(f, 0):g}" for f in functions) + " |")
-        lines += [f"| {s} | " + " | ".join(cell(s, a, f) for f in functions) + " |" for s in students if (s, a) in by]
-    return lines
+    return blocks
 
 
-def check_table(results: list[NotebookResult]) -> list[str]:
-    """Pass rate and discrimination per check, hidden checks marked (Markdown lines)."""
-    lines = [
-        "Discrimination: point-biserial correlation of passing the check with the points on the rest of the "
-        "assignment (near 1: the check separates strong from weak submissions; near 0 or negative: it does not; "
-        "- when everyone passed or everyone failed).",
-        "",
-        "| assignment | check | function | passed | discrimination |",
-        "| --- | --- | --- | --- | --- |",
-    ]
+def check_table(results: list[NotebookResult]) -> list[Block]:
+    """Pass rate and discrimination per check, hidden checks marked."""
+    rows = []
     for s in check_stats(results):
         mark = " (hidden)" if s.hidden else ""
         d = "-" if s.discrimination is None else f"{s.discrimination:+.2f}"
-        lines.append(
-            f"| {s.assignment} | `{s.check}`{mark} | `{s.function}` | {s.passed}/{s.graded} "
-            f"({_pct(s.passed, s.graded)}) | {d} |"
-        )
-    return lines
+        passed = f"{s.passed}/{s.graded} ({_pct(s.passed, s.graded)})"
+        rows.append((s.assignment, (Code(s.check), mark), Code(s.function), passed, d))
+    return [
+        Paragraph(
+            "Discrimination: point-biserial correlation of passing the check with the points on the rest of the "
+            "assignment (near 1: the check separates strong from weak submissions; near 0 or negative: it does "
+            "not; - when everyone passed or everyone failed)."
+        ),
+        Table(("assignment", "check", "function", "passed", "discrimination"), tuple(rows)),
+    ]
 
 
-def misconception_table(results: list[NotebookResult], catalogue: dict[str, tuple[str, str]]) -> list[str]:
-    """Each misconception with its assignment, function and students (Markdown lines)."""
+def misconception_table(results: list[NotebookResult], catalogue: dict[str, tuple[str, str]]) -> list[Block]:
+    """Each misconception with its assignment, function and students."""
     found = misconceptions(results)
     if not found:
-        return ["None recognised."]
-    lines = ["| misconception | assignment | function | students | what it means |", "| --- | --- | --- | --- | --- |"]
-    for (m, assignment, function), students in found.items():
-        meaning = catalogue.get(m, ("",))[0]
-        lines.append(f"| `{m}` | {assignment} | `{function}` | {', '.join(students)} | {meaning} |")
-    return lines
+        return [Paragraph("None recognised.")]
+    rows = tuple(
+        (Code(m), assignment, Code(function), ", ".join(students), catalogue.get(m, ("",))[0])
+        for (m, assignment, function), students in found.items()
+    )
+    return [Table(("misconception", "assignment", "function", "students", "what it means"), rows)]
 
 
 def write_plots(out: Path, results: list[NotebookResult], write) -> dict[str, str]:
     """Write the distribution PNG of each assignment and the heatmap into ``out``
-    with ``write(path, bytes)``; returns what ``markdown`` takes as ``plots``."""
+    with ``write(path, bytes)``; returns what ``assignments_section`` takes as ``plots``."""
     plots = {}
     for s in assignment_stats(results):
         name = f"distribution-{s.assignment}.png"
