@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 
 from autograder.core.course import ASSIGNMENTS
-from autograder.release import synth
+from bench import synth
 
 SPEC = ASSIGNMENTS["01_conv_basics"]
 MARKER = "agtest-marker"

@@ -301,7 +301,7 @@ def test_bundling_without_the_course_secret_fails_naming_it(tmp_path, monkeypatc
 def _hidden_inputs_digest(assignment: str, secret: str) -> str:
     """The batch grader's hidden inputs under ``secret``, computed in a fresh process."""
     code = (
-        "from autograder.release import gradescope; from autograder.core.course import ASSIGNMENTS; "
+        "from autograder.frontends import gradescope; from autograder.core.course import ASSIGNMENTS; "
         f"print(gradescope.hidden_inputs_digest(ASSIGNMENTS[{assignment!r}].checks()))"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AUTOGRADER_SECRET": secret}

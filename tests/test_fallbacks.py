@@ -12,9 +12,8 @@ import pytest
 from autograder.core import intake
 from autograder.core.course import ASSIGNMENTS
 from autograder.core.submissions import Submission
-from autograder.frontends import batch
+from autograder.frontends import batch, gradescope
 from autograder.judge.engine import Grader
-from autograder.release import gradescope
 
 CONV = ASSIGNMENTS["01_conv_basics"]
 HANGUL = re.compile("[\uac00-\ud7a3]")

@@ -22,8 +22,8 @@ from autograder.core.course import assignment_of_function
 from autograder.core.excerpts import LIMIT, Excerpt, excerpt
 from autograder.core.results import NotebookResult
 from autograder.frontends import batch
-from autograder.release import synth
 from autograder.report import pictures, reports
+from bench import synth
 
 from .conftest import TEST_LIMITS
 

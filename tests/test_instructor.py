@@ -15,7 +15,7 @@ from autograder.core.course import ASSIGNMENTS
 from autograder.core.results import CheckResult, NotebookResult
 from autograder.frontends.progress import Progress
 from autograder.judge.late import LatePolicy, parse_time
-from autograder.release import synth
+from bench import synth
 
 from .conftest import ROOT
 from .test_batch import SAMPLE, cli

@@ -27,7 +27,7 @@ from autograder.core.outcomes import CallError, CallOutcome, ErrorKind, Referenc
 from autograder.frontends import batch
 from autograder.judge import misconceptions, scoring
 from autograder.judge.misconceptions import APPLICABLE, BY_PATTERN, CATALOGUE, WORDING, applicable, mistake_id
-from autograder.release import synth
+from bench import synth
 
 from .conftest import TEST_LIMITS
 
