@@ -12,11 +12,11 @@ import dataclasses
 import hashlib
 import io
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 from ..core import i18n
-from ..core.course import ASSIGNMENTS
+from ..core.course import ASSIGNMENTS, in_course_total
 from ..core.i18n import _
 from ..core.results import CheckResult, NotebookResult
 from ..judge.misconceptions import CATALOGUE
@@ -171,7 +171,8 @@ def grades_table(results: list[NotebookResult]) -> tuple[list[str], list[list]]:
     The assignment column and the total are scores after late penalties
     (``final_score``); per-function columns are raw points. An assignment graded
     with a late policy also gets an ``<assignment>:late_penalty`` column (points
-    taken off). A submission the grader failed on shows ERROR, never a silent 0."""
+    taken off). A submission the grader failed on shows ERROR, never a silent 0. The total
+    leaves out optional assignments (``autograder.core.course.in_course_total``)."""
     assignments = sorted({r.assignment for r in results})
     dated = {r.assignment for r in results if r.submitted_at or r.late_penalty}
     columns: list[tuple[str, str | None]] = []
@@ -196,7 +197,7 @@ def grades_table(results: list[NotebookResult]) -> tuple[list[str], list[list]]:
                 row.append("ERROR")
             elif function is None:
                 row.append(f"{r.final_score:g}")
-                total += r.final_score
+                total += r.final_score if in_course_total(assignment) else 0.0
             elif function == LATE_COLUMN:
                 row.append(f"{r.late_penalty:g}")
             else:
@@ -246,7 +247,8 @@ def similarity_section(out: Path, shown: int = 10) -> list[Block]:
     above = [p for p in pairs if p.similarity >= threshold]
     blocks: list[Block] = [
         Paragraph(
-            f"{len(above)} of {len(pairs)} pairs at or above {threshold:g}: evidence for a person to read in "
+            f"{len(above)} of {class_report.count(len(pairs), 'pair')} at or above {threshold:g}: evidence for a "
+            "person to read in "
             "similarity.html, never a verdict."
         )
     ]
@@ -259,29 +261,29 @@ def similarity_section(out: Path, shown: int = 10) -> list[Block]:
     return blocks
 
 
+WIDE = "body { max-width: 100em; }"
+"""The class summary uses a laptop's whole width: its tables have a column per assignment."""
+
+
 def write_class_summary(out: Path) -> dict:
     """grades.csv, summary.md/.html and its PNGs beside it (histogram.png, one
     distribution-<assignment>.png each, heatmap.png) from every results.json under
-    ``out``: per assignment its figures, the scores, per check its pass rate and
-    discrimination, misconceptions with who made them. Returns figures for the CLI."""
+    ``out``. What an instructor acts on comes first (misconceptions by assignment, the
+    functions most students missed), then each student's totals, then per assignment its
+    figures, per check its pass rate and discrimination, and the long table of who made
+    which mistake. Returns figures for the CLI."""
     results = load_results(out)
     header, rows = grades_table(results)
     write_atomic(out / "grades.csv", csv_text([header, *rows]))
 
-    mistakes: Counter = Counter()
-    students_with: dict[str, set] = defaultdict(set)
     errors = [r for r in results if r.grader_error]
-    for r in class_report.graded(results):
-        for check in r.checks:
-            for m in check.misconceptions:
-                mistakes[m] += 1
-                students_with[m].add(r.student)
-    plots = class_report.write_plots(out, results, write_atomic)
+    _histogram_png(out / "histogram.png", results)
+    plots = {"histogram": "histogram.png", **class_report.write_plots(out, results, write_atomic)}
     counted = (
         f"{class_report.count(len({r.student for r in results}), 'student')}, "
         f"{class_report.count(len(results), 'graded submission')}"
         + (
-            f", {len(errors)} with grader errors (marked ERROR in grades.csv, left out of the figures)"
+            f", {class_report.count(len(errors), 'grader error')} (marked ERROR in grades.csv, left out of the figures)"
             if errors
             else ""
         )
@@ -290,28 +292,17 @@ def write_class_summary(out: Path) -> dict:
     blocks: list[Block] = [
         Heading(1, "Class summary"),
         Paragraph(counted),
-        Figure("histogram.png", "score histogram"),
+        *class_report.attention_section(results, CATALOGUE),
+        *class_report.totals_table(results),
         *class_report.assignments_section(results, plots),
-        Heading(2, "Scores"),
-        *class_report.score_tables(results),
-        Paragraph(
-            "Assignment columns and totals are scores after late penalties; per-function columns are raw points."
-        ),
+        *class_report.function_tables(results),
         Heading(2, "Pass rate per check"),
         *class_report.check_table(results),
-        Heading(2, "Misconceptions across the class"),
+        Heading(2, "Misconceptions: where, and who"),
+        *class_report.misconception_table(results, CATALOGUE),
+        Heading(2, "Similar answers"),
+        *similarity_section(out),
     ]
-    if mistakes:
-        rows = tuple(
-            (Code(m), str(count), str(len(students_with[m])), CATALOGUE.get(m, ("",))[0])
-            for m, count in mistakes.most_common()
-        )
-        blocks.append(Table(("misconception", "failed checks", "students", "what it means"), rows))
-        blocks += [Heading(3, "Where, and who"), *class_report.misconception_table(results, CATALOGUE)]
-    else:
-        blocks.append(Paragraph("None recognised."))
-    blocks += [Heading(2, "Similar answers"), *similarity_section(out)]
     write_atomic(out / "summary.md", document.markdown(blocks))
-    write_atomic(out / "summary.html", document.html_page("Class summary", blocks))
-    _histogram_png(out / "histogram.png", results)
+    write_atomic(out / "summary.html", document.html_page("Class summary", blocks, style=WIDE))
     return {"students": len(rows), "submissions": len(results), "grader_errors": len(errors)}
