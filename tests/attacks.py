@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 
 from autograder.core.course import ASSIGNMENTS
-from autograder.release import synth
+from bench import synth
 
 SPEC = ASSIGNMENTS["01_conv_basics"]
 MARKER = "agtest-marker"
@@ -144,7 +144,7 @@ _scoring = importlib.import_module(_pkg + '.judge.scoring')
 _plain = importlib.import_module(_pkg + '.core.plain')
 frames = []
 for i, check in enumerate(_course.ASSIGNMENTS['01_conv_basics'].checks()):
-    expected = _scoring.compute_reference(check)['expected']
+    expected = _scoring.compute_reference(check).expected
     body = _plain.dumps({'event': 'result', 'index': i, 'outcome': _ok(expected)})
     frames.append(struct.pack('!i', len(body)) + body)
 _forge(frames + [_frame({'event': 'done', 'tampered': []})])

@@ -12,7 +12,7 @@ import pytest
 from autograder.core.course import ASSIGNMENTS
 from autograder.execute.sandbox import Limits
 from autograder.judge.engine import Grader
-from autograder.release import synth
+from bench import synth
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # One reference cache for the whole session (shared by the subprocesses the tests start),

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from autograder.core.course import ASSIGNMENTS  # noqa: E402
-from autograder.release import synth  # noqa: E402
+from bench import synth  # noqa: E402
 
 BOB_MISTAKES = {
     "01_conv_basics": "conv2d_manual__flipped-kernel",

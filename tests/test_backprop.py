@@ -121,8 +121,8 @@ def test_the_hidden_checks_keep_the_blind_spot_rules():
 def test_every_simulated_mistake_differs_from_the_answer_where_it_is_offered(checks_and_references):
     checks, references = checks_and_references
     for check, reference in zip(checks, references):
-        for mid, alternate in reference["alternates"].items():
-            assert float_close(reference["expected"], alternate) is not None, (
+        for mid, alternate in reference.alternates.items():
+            assert float_close(reference.expected, alternate) is not None, (
                 f"{check.name}: {mid} gives the answer itself"
             )
 

@@ -18,6 +18,7 @@ from autograder.author.hidden import DEFAULT_SECRET
 from autograder.core import plain
 from autograder.core.compare import equal
 from autograder.core.course import ASSIGNMENTS
+from autograder.core.outcomes import Reference
 from autograder.release import gradescope, leaks, student_copy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,8 +71,9 @@ def test_the_student_copy_installs_what_a_student_needs_and_no_instructor_tool(c
     assert "scripts" not in project["project"]
 
 
-def _frozen_references(copy: Path) -> dict:
-    return plain.loads((copy / "autograder" / "author" / "public" / "frozen_references.bin").read_bytes())["references"]
+def _frozen_references(copy: Path) -> dict[str, Reference]:
+    data = plain.loads((copy / "autograder" / "author" / "public" / "frozen_references.bin").read_bytes())
+    return {name: Reference.from_plain(r) for name, r in data["references"].items()}
 
 
 @pytest.mark.slow
@@ -89,7 +91,7 @@ def test_the_frozen_references_equal_the_live_ones(copy):
     live = student_copy.public_references()
     assert frozen.keys() == live.keys()
     for name, reference in live.items():
-        assert equal(plain.to_plain(reference), frozen[name]) is None, name
+        assert equal(plain.to_plain(reference.to_plain()), frozen[name].to_plain()) is None, name
 
 
 # What the public check modules shipped before the answer keys moved out (commit 67522da).
@@ -299,7 +301,7 @@ def test_bundling_without_the_course_secret_fails_naming_it(tmp_path, monkeypatc
 def _hidden_inputs_digest(assignment: str, secret: str) -> str:
     """The batch grader's hidden inputs under ``secret``, computed in a fresh process."""
     code = (
-        "from autograder.release import gradescope; from autograder.core.course import ASSIGNMENTS; "
+        "from autograder.frontends import gradescope; from autograder.core.course import ASSIGNMENTS; "
         f"print(gradescope.hidden_inputs_digest(ASSIGNMENTS[{assignment!r}].checks()))"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AUTOGRADER_SECRET": secret}

@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.core.course import assignment_of_function
+from autograder.core.course import ASSIGNMENTS, assignment_of_function
 from autograder.core.excerpts import LIMIT, Excerpt, excerpt
 from autograder.core.results import NotebookResult
 from autograder.frontends import batch
-from autograder.release import synth
+from autograder.judge.engine import Grader
 from autograder.report import pictures, reports
+from bench import synth
 
 from .conftest import TEST_LIMITS
 
@@ -268,11 +269,11 @@ window.addEventListener("load", () => {
 </script>"""
 
 
-def _layout(page: Path) -> dict:
-    """What headless Chromium measures of ``page`` at a laptop's width."""
+def _layout(page: Path, script: str = PROBE, width: int = LAPTOP[0]) -> dict:
+    """What headless Chromium measures of ``page`` with ``script``, at a laptop's width."""
     probe = page.with_name(f".probe-{page.name}")
-    probe.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
-    cmd = [_chromium(), "--headless", "--disable-gpu", f"--window-size={LAPTOP[0]},{LAPTOP[1]}"]
+    probe.write_text(page.read_text().replace("</body>", script + "</body>"))
+    cmd = [_chromium(), "--headless", "--disable-gpu", f"--window-size={width},{LAPTOP[1]}"]
     cmd += ["--no-sandbox"] if os.geteuid() == 0 else []
     cmd += ["--virtual-time-budget=10000", "--dump-dom", probe.as_uri()]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
@@ -293,3 +294,44 @@ def test_nothing_overflows_a_laptop_screen_in_chromium(graded, tmp_path, name):
     assert found["scrollWidth"] <= found["width"], found
     assert not found["wide"], found["wide"]
     assert found["images"] and all(found["images"]), found  # every picture loaded, offline
+
+
+TOTALS_PROBE = """<script>
+window.addEventListener("load", () => {
+  const width = document.documentElement.clientWidth;
+  const head = [...document.querySelectorAll("th")].find(th => th.textContent === "course total");
+  const column = [...head.parentElement.children].indexOf(head);
+  const cells = [...head.closest("table").rows].map(row => row.cells[column]);
+  const box = head.closest(".table").getBoundingClientRect();
+  const report = {
+    width, box: [box.left, box.right],
+    cells: cells.map(c => { const r = c.getBoundingClientRect(); return [r.left, r.right, c.textContent]; }),
+    sections: [...document.querySelectorAll("h2")].map(h => h.textContent),
+  };
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify(report);
+  document.body.append(out);
+});
+</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(_chromium() is None, reason="headless Chromium is not installed (Debian: apt-get install chromium)")
+def test_the_course_total_is_seen_without_scrolling_and_what_to_act_on_comes_first(graded, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(graded, out)
+    grader = Grader(hidden=False)
+    for name in ("04_cnn_models", "06_backprop"):  # every assignment of the course in the summary's tables
+        reports.write_submission(out, grader.missing("alice", ASSIGNMENTS[name]))
+    reports.write_class_summary(out)
+    found = _layout(out / "summary.html", TOTALS_PROBE, width=1280)
+    assert 1200 < found["width"] <= 1280, found
+    assert len(found["cells"]) >= 8  # the header, the maximum and each student
+    for left, right, text in found["cells"]:
+        assert found["box"][0] <= left and right <= min(found["box"][1], found["width"]), (text, found)
+    sections = found["sections"]
+    assert sections[:2] == ["First: misconceptions and failing functions", "Scores"], sections
+    assert sections.index("Scores") < sections.index("Points per function") < sections.index("Pass rate per check")
+    assert sections[-2:] == ["Misconceptions: where, and who", "Similar answers"], sections

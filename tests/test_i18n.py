@@ -141,7 +141,7 @@ def test_a_result_keeps_its_language_and_older_results_read_as_english():
     data = result.to_dict()
     del data["lang"]
     assert NotebookResult.from_dict(data).lang == "en"
-    page = reports.markdown_to_html("t", reports.feedback_markdown(result), result.lang)
+    page = reports.feedback_html(result)
     assert page.startswith('<!DOCTYPE html><html lang="ko">') and "실패" in page
 
 

@@ -15,7 +15,7 @@ from autograder.core.course import ASSIGNMENTS
 from autograder.core.results import CheckResult, NotebookResult
 from autograder.frontends.progress import Progress
 from autograder.judge.late import LatePolicy, parse_time
-from autograder.release import synth
+from bench import synth
 
 from .conftest import ROOT
 from .test_batch import SAMPLE, cli
@@ -275,11 +275,12 @@ def test_the_class_report_has_figures_per_assignment_check_and_misconception(gra
     full = f"{FULL:g}"
     assert f"| {A.name} | 5 | {mean:g} ({100 * mean / FULL:.0f}%) | {full} (100%) | {full} | {full} |" in summary
     assert f"| **maximum** | {full} | {full} |" in summary
-    assert f"| frank | {FRANK:g} (late -{PENALTY:g}) | {FRANK:g} |" in summary
+    assert f"| frank | **{FRANK:g}** | {FRANK:g} (late -{PENALTY:g}) |" in summary  # the course total first
     maxima = " | ".join(f"{A.points(f):g}" for f in A.functions)
     assert f"### {A.name}, per function (raw points)" in summary and f"| **maximum** | {maxima} |" in summary
     assert "(hidden) | `conv2d_manual` |" in summary and "discrimination" in summary
     assert f"| `flipped-kernel` | {A.name} | `conv2d_manual` | bob |" in summary
+    assert f"| {A.name} | `flipped-kernel` | 1 student | `conv2d_manual` |" in summary
     html = (out / "summary.html").read_text()
     assert '<img alt="students x functions" src="heatmap.png">' in html and "http" not in html  # offline
 

@@ -63,7 +63,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.release import synth
+from bench import synth
 
 from . import attacks
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is in the dev extra")
 def test_ruff_is_clean():
-    proc = subprocess.run(["ruff", "check", "autograder", "tests"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(["ruff", "check", "autograder", "bench", "tests"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
 
 
@@ -40,3 +40,21 @@ def test_a_child_that_imports_the_judge_breaks_the_contracts(tmp_path):
     child.write_text(child.read_text() + "\nfrom ..judge import scoring  # noqa\n")
     proc = lint_imports(tmp_path)
     assert proc.returncode != 0 and "BROKEN" in proc.stdout
+
+
+def test_the_package_neither_reads_the_tests_nor_imports_the_development_tools():
+    """``bench/`` (benchmarks, synthetic classes) and ``tests/`` are not shipped: no module of
+    the package may need them."""
+    import ast
+    import re
+
+    reads_tests = re.compile(r"""/\s*["']tests["']|["']tests/""")
+    found = []
+    for path in sorted((ROOT / "autograder").rglob("*.py")):
+        text = path.read_text()
+        found += [f"{path.relative_to(ROOT)}: reads tests/" for _ in reads_tests.finditer(text)]
+        for node in ast.walk(ast.parse(text)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else []
+            found += [f"{path.relative_to(ROOT)}: imports {n}" for n in names if n.split(".")[0] in {"bench", "tests"}]
+    assert found == []

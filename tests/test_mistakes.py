@@ -23,11 +23,11 @@ import numpy as np
 import pytest
 
 from autograder.core.course import ASSIGNMENTS, assignment_of_function
-from autograder.core.outcomes import CallError, CallOutcome, ErrorKind
+from autograder.core.outcomes import CallError, CallOutcome, ErrorKind, Reference
 from autograder.frontends import batch
 from autograder.judge import misconceptions, scoring
 from autograder.judge.misconceptions import APPLICABLE, BY_PATTERN, CATALOGUE, WORDING, applicable, mistake_id
-from autograder.release import synth
+from bench import synth
 
 from .conftest import TEST_LIMITS
 
@@ -313,7 +313,7 @@ def _score(function: str, errors: dict[int, CallError]):
     checks = [
         c for c in ASSIGNMENTS[assignment_of_function(function).name].checks(hidden=False) if c.function == function
     ]
-    references = [{"expected": np.zeros(2), "alternates": {}} for _ in checks]
+    references = [Reference(np.zeros(2)) for _ in checks]
     outcomes = [
         CallOutcome(error=errors[i]) if i in errors else CallOutcome(value=np.zeros(2)) for i in range(len(checks))
     ]

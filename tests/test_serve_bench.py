@@ -1,4 +1,4 @@
-"""A small run of the grading service's load test (``python -m autograder serve-bench``):
+"""A small run of the grading service's load test (``python -m bench service``):
 every submission answered and graded, none lost, every request over the limit refused
 with the time the bucket allows the next."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.release import serve_bench
+from bench import service as serve_bench
 
 
 @pytest.mark.slow

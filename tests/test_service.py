@@ -27,9 +27,9 @@ from sqlalchemy import select
 
 from autograder.core.course import ASSIGNMENTS
 from autograder.frontends import batch, submit
-from autograder.release import synth
 from autograder.service import bucket, pages, store
 from autograder.service.bucket import RateLimit, RateLimits, allowance
+from bench import synth
 
 from .conftest import TEST_LIMITS
 

@@ -106,7 +106,7 @@ def test_limits_name_the_bad_argument(bad):
 def test_demo_cells_are_skipped_only_while_they_are_the_releases():
     from autograder.core.course import ASSIGNMENTS
     from autograder.execute import notebook
-    from autograder.release import synth
+    from bench import synth
 
     spec = ASSIGNMENTS["04_cnn_models"]
     demos = notebook.demo_cells(synth.release(spec))

@@ -25,6 +25,8 @@ class Assignment:
     """Module name in ``autograder.author.public`` (public) and ``autograder.author.hidden``."""
     functions: tuple[str, ...]
     """Graded functions (and classes), in notebook order."""
+    optional: bool = False
+    """Not part of the course total: reported beside it, in its own column."""
 
     def checks(self, hidden: bool | None = None) -> list[Check]:
         """Public checks, plus hidden ones when asked (``hidden=True``) or, with
@@ -116,9 +118,16 @@ ASSIGNMENTS: dict[str, Assignment] = {
                 "avgpool_backward_manual",
                 "train_numpy_cnn",
             ),
+            optional=True,
         ),
     ]
 }
+
+
+def in_course_total(assignment: str) -> bool:
+    """Whether an assignment's score counts in a student's course total (an optional one's
+    does not; an assignment this course does not know does)."""
+    return assignment not in ASSIGNMENTS or not ASSIGNMENTS[assignment].optional
 
 
 @functools.cache

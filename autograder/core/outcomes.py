@@ -1,5 +1,6 @@
-"""What the sandbox reports back, as types: how a cell ran, how a call ended, and why
-there is no answer, as a kind with its fields (never as text the judge searches).
+"""What crosses between the stages, as types: how a cell ran, how a call ended, and why
+there is no answer, as a kind with its fields (never as text the judge searches); and the
+reference a call's answer is judged against.
 
 The child (``autograder.execute.child``) sends these as plain data (``to_wire``); the
 parent reads each reply once (``autograder.execute.sandbox``), checking every field, and
@@ -10,7 +11,8 @@ judge shows it (in the student's language), and decides by ``kind`` alone.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 MAX_MESSAGE = 64 * 1024
@@ -85,6 +87,26 @@ class CellRun:
     output: str = ""
     seconds: float = 0.0
 
+    def to_wire(self) -> dict:
+        return {
+            "error": None if self.error is None else self.error.to_wire(),
+            "output": self.output,
+            "seconds": self.seconds,
+        }
+
+    @classmethod
+    def from_wire(cls, data: Any) -> CellRun:
+        """The cell run in ``data`` (as ``to_wire`` writes it).
+
+        Raises:
+            ValueError: ``data`` is not exactly a cell run's fields with their types.
+        """
+        if not isinstance(data, dict) or set(data) != {"error", "output", "seconds"}:
+            raise ValueError("a cell run's fields expected")
+        if not isinstance(data["output"], str) or not isinstance(data["seconds"], (int, float)):
+            raise ValueError("a cell's output and seconds expected")
+        return cls(CallError.from_wire(data["error"]), data["output"], float(data["seconds"]))
+
 
 @dataclass(frozen=True)
 class CallOutcome:
@@ -100,3 +122,32 @@ class CallOutcome:
 def failed(kind: ErrorKind, message: str) -> CallOutcome:
     """An outcome with no answer, of ``kind``."""
     return CallOutcome(error=CallError(kind, message))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What one check's call should return, and what each simulated mistake would: computed
+    with Keras in a trusted worker (or frozen into the student copy), read by the judge."""
+
+    expected: Any
+    """The right answer, as plain data (``autograder.core.plain``)."""
+    alternates: Mapping[str, Any] = field(default_factory=dict)
+    """Misconception id -> the answer of a function with that mistake, as plain data."""
+
+    def to_plain(self) -> dict:
+        """As plain data (the reference cache, the student copy's frozen references)."""
+        return {"expected": self.expected, "alternates": dict(self.alternates)}
+
+    @classmethod
+    def from_plain(cls, data: Any) -> Reference:
+        """The reference ``to_plain`` wrote.
+
+        Raises:
+            ValueError: ``data`` is not exactly a reference's fields.
+        """
+        if not isinstance(data, dict) or set(data) != {"expected", "alternates"}:
+            raise ValueError("a reference's fields expected")
+        alternates = data["alternates"]
+        if not isinstance(alternates, dict) or not all(isinstance(k, str) for k in alternates):
+            raise ValueError("a reference's alternates by misconception id expected")
+        return cls(data["expected"], alternates)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from . import i18n
 from .excerpts import Excerpt
 from .i18n import _
+from .outcomes import CellRun
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,8 @@ class NotebookResult:
     """Wall time in the sandbox; minus ``student_seconds`` it is the grader's
     per-submission overhead (``execution_time`` also includes waiting for the
     batch's Keras references, computed once per assignment)."""
-    cells: dict[int, dict] = field(default_factory=dict)
-    """Cell index -> {"error": str | None, "output": str} from the sandbox."""
+    cells: dict[int, CellRun] = field(default_factory=dict)
+    """Cell index -> how the cell ran in the sandbox (its output, and its error in English)."""
     submitted_at: str | None = None
     """When it was handed in (ISO 8601, UTC), when known (see ``autograder.judge.late``)."""
     seconds_late: float = 0.0
@@ -83,7 +84,7 @@ class NotebookResult:
 
     @property
     def cell_errors(self) -> dict[int, str]:
-        return {i: c["error"] for i, c in self.cells.items() if c.get("error")}
+        return {i: c.error.message for i, c in self.cells.items() if c.error}
 
     @property
     def score(self) -> float:
@@ -140,7 +141,7 @@ class NotebookResult:
     def to_dict(self) -> dict:
         """Everything, as JSON-ready data (``from_dict`` reads it back)."""
         data = dataclasses.asdict(self)
-        data["cells"] = {str(i): c for i, c in self.cells.items()}
+        data["cells"] = {str(i): c.to_wire() for i, c in self.cells.items()}
         return data
 
     @classmethod
@@ -149,7 +150,8 @@ class NotebookResult:
             **data,
             "checks": tuple(_check_from_dict(c) for c in data["checks"]),
         }
-        fields.update(notes=tuple(data["notes"]), cells={int(i): c for i, c in data["cells"].items()})
+        cells = {int(i): CellRun.from_wire(c) for i, c in data["cells"].items()}
+        fields.update(notes=tuple(data["notes"]), cells=cells)
         return cls(**fields)
 
     def to_json(self) -> dict:
@@ -190,12 +192,3 @@ def totals(checks: Iterable[CheckResult]) -> tuple[float, float]:
     """(points earned, points possible) of some checks: the one place that adds them."""
     checks = list(checks)
     return round(sum(c.points for c in checks), 6), round(sum(c.max_points for c in checks), 6)
-
-
-def all_failed(checks, reason: str) -> tuple[CheckResult, ...]:
-    """Every check failed with the same reason (a notebook that could not run); the
-    descriptions in the current language, as ``reason`` should be."""
-    return tuple(
-        CheckResult(c.name, c.function, i18n.data(c.description), 0.0, c.points, c.hidden, message=reason)
-        for c in checks
-    )

@@ -19,27 +19,16 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
 
-from ..core import i18n, intake
+from ..core import intake
 from ..core.course import default_secret_warning
-from ..core.i18n import _
-from ..core.results import NotebookResult, all_failed
+from ..core.results import NotebookResult
 from ..core.submissions import Found, Submission, classify
 from ..execute.isolation import process_budget
 from ..execute.sandbox import Limits
-from ..judge import scoring
 from ..judge.engine import Grader
 from ..judge.late import LatePolicy
 from ..report import reports
 from .progress import Progress
-
-
-def _missing(submission: Submission, lang: str | None = None) -> NotebookResult:
-    with i18n.language(i18n.choose(lang)) as lang:
-        reason = _("No notebook was submitted (expected {path}).").format(
-            path=f"{submission.assignment.name}/{submission.assignment.notebook}"
-        )
-        checks = all_failed(submission.assignment.checks(), reason)
-    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,), lang=lang)
 
 
 def _already_done(out: Path, submission: Submission, manifest: dict[str, str]) -> bool:
@@ -47,7 +36,7 @@ def _already_done(out: Path, submission: Submission, manifest: dict[str, str]) -
     relative = f"{submission.student}/{submission.assignment.name}/results.json"
     if not reports.written_by_the_grader(out, relative, manifest):
         return False
-    return not json.loads((out / relative).read_text())["extra_data"].get("grader_error")
+    return not NotebookResult.from_json(json.loads((out / relative).read_text())).grader_error
 
 
 def _late(result: NotebookResult, submission: Submission, policy: LatePolicy | None) -> NotebookResult:
@@ -80,12 +69,14 @@ WEAKER = (
 )
 
 
-def _grader_failed(submission: Submission, err: BaseException, lang: str | None = None) -> NotebookResult:
-    """A result that says the grader (not the student) failed: never a silent 0."""
-    with i18n.language(i18n.choose(lang)) as lang:
-        checks = all_failed(submission.assignment.checks(), _("Not graded: the grader failed."))
-    error = f"{type(err).__name__}: {err}"
-    return NotebookResult(submission.student, submission.assignment.name, checks, grader_error=error, lang=lang)
+def _not_graded(grader: Grader, submission: Submission) -> NotebookResult | None:
+    """The result of a submission that cannot be graded (a refused file, no notebook), or
+    None when it is to be graded."""
+    if submission.refused is not None:
+        return grader.unreadable(submission.student, submission.assignment, submission.refused.message())
+    if submission.path is None:
+        return grader.missing(submission.student, submission.assignment)
+    return None
 
 
 def _here(todo: list[Submission], grader: Grader, workers: int) -> Iterator[tuple[Submission, NotebookResult]]:
@@ -96,60 +87,47 @@ def _here(todo: list[Submission], grader: Grader, workers: int) -> Iterator[tupl
         grader.warm_up()
 
     def run(submission: Submission) -> NotebookResult:
-        if submission.refused is not None:
-            return _unreadable(submission, submission.refused.message(), grader.lang)
-        if submission.path is None:
-            return _missing(submission, grader.lang)
-        return grader.grade(submission.path, submission.student, submission.assignment)
+        return _not_graded(grader, submission) or grader.grade(
+            submission.path, submission.student, submission.assignment
+        )
 
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
         futures = {pool.submit(run, s): s for s in todo}
         for future in as_completed(futures):
-            try:
-                yield futures[future], future.result()
-            except Exception as err:  # a grader bug: report it, keep the batch going
-                yield futures[future], _grader_failed(futures[future], err, grader.lang)
+            yield futures[future], future.result()
     finally:  # interrupted: never wait for the submissions still running (their children are killed)
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _on_dask(todo, address, limits, hidden, isolation, lang=None) -> Iterator[tuple[Submission, NotebookResult]]:
-    """Grade on a dask cluster; the notebooks travel as text, the results as plain data."""
+def _on_dask(todo, address, grader: Grader) -> Iterator[tuple[Submission, NotebookResult]]:
+    """Grade on a dask cluster; the notebooks travel as text, the results as plain data.
+    ``grader`` (never started here) builds the results of what is not graded."""
     from .cluster import DaskGrading
 
-    cluster = DaskGrading(address, limits, hidden, isolation, lang)
+    cluster = DaskGrading(address, grader.limits, grader.hidden, grader.isolation, grader.lang)
     try:
         jobs = []
         for submission in todo:
-            if submission.refused is not None:
-                yield submission, _unreadable(submission, submission.refused.message(), lang)
-                continue
-            if submission.path is None:
-                yield submission, _missing(submission, lang)
-                continue
-            try:
-                text = intake.read_bytes(submission.path).decode("utf-8")
-            except intake.RefusedFile as err:
-                yield submission, _unreadable(submission, str(err), lang)
-                continue
-            except (OSError, UnicodeDecodeError) as err:
-                yield submission, _unreadable(submission, f"cannot read notebook {submission.path.name}: {err}", lang)
-                continue
-            jobs.append((submission, text, submission.student, submission.assignment.name))
+            result = _not_graded(grader, submission)
+            if result is None:
+                try:
+                    text = intake.read_bytes(submission.path).decode("utf-8")
+                except intake.RefusedFile as err:
+                    result = grader.unreadable(submission.student, submission.assignment, str(err))
+                except (OSError, UnicodeDecodeError) as err:
+                    reason = f"cannot read notebook {submission.path.name}: {err}"
+                    result = grader.unreadable(submission.student, submission.assignment, reason)
+            if result is not None:
+                yield submission, result
+            else:
+                jobs.append((submission, text, submission.student, submission.assignment.name))
         for submission, result in cluster.grade(jobs):
-            yield submission, _grader_failed(submission, result, lang) if isinstance(result, Exception) else result
+            if isinstance(result, Exception):  # a worker lost twice, or the grader failed there
+                result = grader.failed(submission.student, submission.assignment, result)
+            yield submission, result
     finally:
         cluster.close()
-
-
-def _unreadable(submission: Submission, reason: str, lang: str | None = None) -> NotebookResult:
-    with i18n.language(i18n.choose(lang)) as lang:
-        reason = scoring.reword(reason)
-        checks = all_failed(
-            submission.assignment.checks(), _("The notebook could not be read: {error}").format(error=reason)
-        )
-    return NotebookResult(submission.student, submission.assignment.name, checks, notes=(reason,), lang=lang)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -268,11 +246,8 @@ def grade(
     if isolation == "none":
         print(WEAKER, file=sys.stderr)
     print(f"Process limits: {process_budget()}.", file=sys.stderr)
-    if dask:
-        results, computed = _on_dask(todo, dask, limits, hidden, isolation, lang), None
-    else:
-        grader = Grader(limits, hidden, isolation, lang=lang)
-        results = _here(todo, grader, workers)
+    grader = Grader(limits, hidden, isolation, lang=lang)
+    results = _on_dask(todo, dask, grader) if dask else _here(todo, grader, workers)
     main = threading.current_thread() is threading.main_thread()
     interrupt = signal.getsignal(signal.SIGINT) if main else None
     written = 0
@@ -288,13 +263,12 @@ def grade(
                     bar.advance(f"{result.student} {result.assignment} {result.score:g}/{result.max_score:g}")
     except KeyboardInterrupt:
         if main:
-            signal.signal(signal.SIGINT, _exit_now(None if dask else grader))
+            signal.signal(signal.SIGINT, _exit_now(grader))
         raise Interrupted(written, len(todo) - written) from None
     finally:
         results.close()
-        if not dask:
-            grader.close()
-            computed = grader.references_computed
+        grader.close()
+        computed = None if dask else grader.references_computed
         if main:
             signal.signal(signal.SIGINT, interrupt)
     summary = reports.write_class_summary(out)

@@ -3,7 +3,8 @@
 Each command is a plain function elsewhere; this module only parses arguments,
 reading defaults back from those functions so each default is written once. A
 command is offered only where its module is part of this copy of the package (the
-student copy has no distribution or benchmark tools).
+student copy has no distribution tools; the benchmarks are development tools, ``python -m
+bench``, outside the package).
 """
 
 from __future__ import annotations
@@ -183,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
         k.add_argument("assignments", nargs="*", help="default: every assignment")
         k.add_argument("--visible", action="store_true", help="only the fingerprint table (no sandbox runs)")
     if _present("gradescope"):
-        from ..release import gradescope
+        from . import gradescope as gradescope_run
 
         b = commands.add_parser("gradescope-bundle", help="build a Gradescope autograder zip for one assignment")
         b.add_argument("assignment")
@@ -196,21 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 
         r = commands.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
         r.add_argument("assignment")
-        r.add_argument("--root", default=_default(gradescope.run, "root"))
-    if _present("bench"):
-        from ..release import bench as bench_module
-
-        bench = commands.add_parser("bench", help="benchmark every front end side by side")
-        bench.add_argument("--students", type=_positive, default=_default(bench_module.main, "students"))
-        bench.add_argument("--workers", type=_positive, default=_default(bench_module.main, "workers"))
-        bench.add_argument("--skip-nbgrader", action="store_true", help="leave out both nbgrader runs")
-        bench.add_argument(
-            "--dask", default=_default(bench_module.main, "dask"), help="dask cluster to time too (default local:2)"
-        )
-        bench.add_argument("--skip-dask", action="store_true", help="leave out the dask run")
-        bench.add_argument(
-            "--assignments", nargs="+", default=list(_default(bench_module.main, "assignments")), help="default: all"
-        )
+        r.add_argument("--root", default=_default(gradescope_run.run, "root"))
     _add_service_commands(commands)
     return parser
 
@@ -249,12 +236,10 @@ def _run(args) -> int:
         "student-copy": _student_copy,
         "gradescope-bundle": _gradescope_bundle,
         "gradescope-run": _gradescope_run,
-        "bench": _bench,
         "leaks": _leaks,
         "serve": _run_service,
         "tokens": _run_service,
         "submit": _run_service,
-        "serve-bench": _run_service,
     }[args.command]
     return command(args)
 
@@ -353,22 +338,10 @@ def _gradescope_bundle(args) -> int:
 
 
 def _gradescope_run(args) -> int:
-    from ..release import gradescope
+    from . import gradescope
 
     gradescope.run(args.assignment, root=args.root)
     return 0
-
-
-def _bench(args) -> int:
-    from ..release import bench
-
-    return bench.main(
-        students=args.students,
-        workers=args.workers,
-        skip_nbgrader=args.skip_nbgrader,
-        assignments=tuple(args.assignments),
-        dask=None if args.skip_dask else args.dask,
-    )
 
 
 def _export(args) -> int:
@@ -405,20 +378,6 @@ def _add_service_commands(commands) -> None:
     s.add_argument("--token", help="your token (default: $AUTOGRADER_TOKEN, else $JUPYTERHUB_API_TOKEN)")
     s.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     _add_lang(s)
-    if _present("serve_bench"):
-        from ..release import serve_bench
-
-        b = commands.add_parser(
-            "serve-bench", help="load-test the grading service on loopback against the batch grader"
-        )
-        b.add_argument("--students", type=_positive, default=_default(serve_bench.main, "students"))
-        b.add_argument("--workers", type=_positive, default=_default(serve_bench.main, "workers"))
-        b.add_argument(
-            "--burst",
-            type=_positive,
-            default=_default(serve_bench.main, "burst"),
-            help="requests per student over the limit",
-        )
     if not _service_present():
         return
     from ..service import server, store
@@ -461,10 +420,6 @@ def _add_service_commands(commands) -> None:
 
 
 def _run_service(args) -> int:
-    if args.command == "serve-bench":
-        from ..release import serve_bench
-
-        return serve_bench.main(args.students, args.workers, args.burst)
     if args.command == "submit":
         from . import submit
 

@@ -138,6 +138,31 @@ class Plan:
         return cls(data["key"], Limits(**data["limits"]), data["isolation"], data["workers"], jobs)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What the grader ahead leaves for one job: the result with the fingerprint of the
+    cells it was graded from, or why there is none; ``key`` names the grader."""
+
+    key: str
+    fingerprint: str | None = None
+    result: NotebookResult | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        result = None if self.result is None else self.result.to_dict()
+        return {"key": self.key, "fingerprint": self.fingerprint, "result": result, "error": self.error}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Entry:
+        """The entry ``to_dict`` wrote; anything else (a torn or foreign file) is an entry of
+        no grader, so it is never taken."""
+        try:
+            result = None if data["result"] is None else NotebookResult.from_dict(data["result"])
+            return cls(data["key"], data["fingerprint"], result, data["error"])
+        except (KeyError, TypeError, ValueError) as err:
+            return cls("", error=f"unreadable entry: {err!r}")
+
+
 def _write_json(path: Path, data: dict) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data))
@@ -150,6 +175,14 @@ def _read_json(path: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def _read_plan(store: Path) -> Plan | None:
+    """The store's plan, or None (none yet, or a torn or foreign file)."""
+    try:
+        return Plan.from_dict(_read_json(store / "plan.json"))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def service_running(store: Path) -> bool:
@@ -191,12 +224,16 @@ class GradingAhead:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:  # at work: wait for what it plans, if it grades as this command would
-                running = _read_json(store / "plan.json") or {}
-                jobs = running.get("jobs", []) if running.get("key") == plan.key else []
-                return cls(store, plan.key, frozenset(job_id(j["assignment"], j["student"]) for j in jobs)), None
-            earlier = _read_json(store / "plan.json") or {}
+                running = _read_plan(store)
+                jobs = running.jobs if running is not None and running.key == plan.key else ()
+                return cls(store, plan.key, frozenset(j.id for j in jobs)), None
+            earlier = _read_plan(store)
             first = [j for j in plan.jobs if j.assignment == plan.jobs[0].assignment]
-            if earlier.get("key") == plan.key and all((store / "results" / f"{j.id}.json").exists() for j in first):
+            if (
+                earlier is not None
+                and earlier.key == plan.key
+                and all((store / "results" / f"{j.id}.json").exists() for j in first)
+            ):
                 return cls(store, plan.key), None
             _prune(store.parent, keep=store)
             shutil.rmtree(store / "results")
@@ -238,15 +275,15 @@ class GradingAhead:
             entry = self._claim(job)
         if entry is None:
             return None, "not graded ahead"
-        if entry.get("key") != self.key:
+        if entry.key != self.key:
             return None, "graded ahead by another grader (package, libraries, secret, limits or isolation)"
-        if "result" not in entry:
-            return None, f"not graded ahead: {entry.get('error', 'no result')}"
-        if entry.get("fingerprint") != fingerprint(nb, demos):
+        if entry.result is None:
+            return None, f"not graded ahead: {entry.error or 'no result'}"
+        if entry.fingerprint != fingerprint(nb, demos):
             return None, "the notebook differs from the one graded ahead"
-        return NotebookResult.from_dict(entry["result"]), "graded ahead"
+        return entry.result, "graded ahead"
 
-    def _claim(self, job: str) -> dict | None:
+    def _claim(self, job: str) -> Entry | None:
         """A finished job's entry, marked as used (it is taken once)."""
         path = self.store / "results" / f"{job}.json"
         used = path.with_suffix(".used")
@@ -254,7 +291,7 @@ class GradingAhead:
             os.replace(path, used)
         except FileNotFoundError:
             return None
-        return _read_json(used) or {}
+        return Entry.from_dict(_read_json(used))
 
 
 def _prune(root: Path, keep: Path) -> None:
@@ -271,18 +308,18 @@ def _prune(root: Path, keep: Path) -> None:
 # The grader ahead's own side (a process of its own).
 
 
-def _grade(grader: Grader, plan: Plan, job: Job, releases: dict[str, dict]) -> dict:
+def _grade(grader: Grader, plan: Plan, job: Job, releases: dict[str, dict]) -> Entry:
     """A job's entry: the result with the fingerprint it was graded from, or an error."""
     assignment = ASSIGNMENTS[job.assignment]
     try:
         predicted = predict_sanitized(notebook.load(job.path), releases[job.assignment])
         graded = fingerprint(predicted, grader.demos(assignment))
     except (notebook.NotebookError, KeyError, TypeError, AttributeError) as err:
-        return {"key": plan.key, "error": f"not predicted: {err!r}"}  # nbgrader's notebook is graded when it comes
+        return Entry(plan.key, error=f"not predicted: {err!r}")  # nbgrader's notebook is graded when it comes
     result = grader.grade_notebook(predicted, job.student, assignment)
     if result.grader_error:
-        return {"key": plan.key, "error": result.grader_error}
-    return {"key": plan.key, "fingerprint": graded, "result": result.to_dict()}
+        return Entry(plan.key, error=result.grader_error)
+    return Entry(plan.key, graded, result)
 
 
 def serve(store: Path) -> int:
@@ -305,10 +342,10 @@ def serve(store: Path) -> int:
             try:
                 entry = _grade(grader, plan, job, releases)
             except Exception as err:  # a grader bug: this job is graded by its command instead
-                entry = {"key": plan.key, "error": f"{type(err).__name__}: {err}"}
-            _write_json(store / "results" / f"{job.id}.json", entry)
+                entry = Entry(plan.key, error=f"{type(err).__name__}: {err}")
+            _write_json(store / "results" / f"{job.id}.json", entry.to_dict())
             took = time.monotonic() - start
-            print(f"{job.student}/{job.assignment}: {entry.get('error') or 'graded'} ({took:.1f} s)", flush=True)
+            print(f"{job.student}/{job.assignment}: {entry.error or 'graded'} ({took:.1f} s)", flush=True)
 
         with ThreadPoolExecutor(max_workers=plan.workers) as pool:
             list(pool.map(run, plan.jobs))

@@ -46,6 +46,7 @@ from traitlets import Bool, CaselessStrEnum, Float, HasTraits, Integer
 
 from ..core import cells, i18n, intake
 from ..core.course import ASSIGNMENTS, Assignment, default_secret_warning
+from ..core.outcomes import CellRun
 from ..core.results import totals
 from ..execute import notebook
 from ..execute.sandbox import ISOLATION_MODES, Limits
@@ -290,11 +291,11 @@ class SandboxAutograde(NbGraderPreprocessor, _LimitTraits):
                     new_output("execute_result", data={"text/plain": repr(round(points, 6))}, execution_count=None),
                 ]
             else:
-                ran = result.cells.get(index, {})
-                text = _capped(ran.get("output") or "", self.cell_output_chars)
+                ran = result.cells.get(index, CellRun())
+                text = _capped(ran.output, self.cell_output_chars)
                 cell.outputs = [new_output("stream", name="stdout", text=text)] if text else []
-                if ran.get("error"):
-                    lines = _capped(ran["error"], self.cell_output_chars).splitlines()
+                if ran.error:
+                    lines = _capped(ran.error.message, self.cell_output_chars).splitlines()
                     cell.outputs.append(new_output("error", ename="Error", evalue=lines[-1], traceback=lines))
         self.log.info(
             "SandboxAutograde: %s/%s scored %g/%g, %s",

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ..core import course, i18n
 from ..core.i18n import _
-from ..core.results import NotebookResult, all_failed
+from ..core.outcomes import Reference
+from ..core.results import CheckResult, NotebookResult
 from ..core.spec import Check
 from ..execute import notebook, sandbox
 from ..execute.forkserver import ForkServer
@@ -51,7 +52,10 @@ def cell_error_summary(error: str) -> str:
 
 
 class Grader:
-    """Grades notebooks one at a time (thread-safe; use threads for parallelism).
+    """Grades notebooks one at a time (thread-safe; use threads for parallelism): the one
+    grading object every front end calls (batch, dask workers, nbgrader, Gradescope, the
+    self-check, the service), and the only builder of the results of what is not graded
+    (``unreadable``, ``missing``, ``failed``), in the feedback's language.
 
     Args:
         limits: sandbox limits for each submission.
@@ -157,7 +161,7 @@ class Grader:
         if not future.cancelled() and future.exception() is None:
             reference_cache.store(checks, future.result())
 
-    def references(self, assignment: course.Assignment) -> list[dict]:
+    def references(self, assignment: course.Assignment) -> list[Reference]:
         try:
             return self.prepare(assignment).result()
         except Exception as err:
@@ -180,23 +184,55 @@ class Grader:
             return self.unreadable(student, assignment, str(err))
         return self.grade_notebook(nb, student, assignment)
 
-    def unreadable(self, student: str, assignment: course.Assignment, reason: str) -> NotebookResult:
-        """The result of a file that is not a readable notebook: every check failed, saying
-        why (in ``self.lang``, else the environment's language)."""
-        with i18n.language(i18n.choose(self.lang)) as lang:
-            reason = scoring.reword(reason)
-            results = all_failed(
-                self.checks(assignment), _("The notebook could not be read: {error}").format(error=reason)
-            )
-            return NotebookResult(student, assignment.name, results, 0.0, (reason,), lang=lang)
-
     def grade_notebook(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
-        """Grade a notebook (as a dict). Never raises for a bad submission; a failure
-        of the grader itself is reported in ``NotebookResult.grader_error``. The
+        """Grade a notebook (as a dict). Never raises for a bad submission, nor for a failure
+        of the grader itself: that is reported in ``NotebookResult.grader_error``. The
         feedback is in ``self.lang``, else the language the notebook's metadata asks for
         (see ``autograder.core.i18n.choose``)."""
         with i18n.language(i18n.choose(self.lang, i18n.notebook_language(nb))) as lang:
-            return dataclasses.replace(self._graded(nb, student, assignment), lang=lang)
+            try:
+                return dataclasses.replace(self._graded(nb, student, assignment), lang=lang)
+            except Exception as err:  # a grader bug: reported as such, never a silent 0
+                return self.failed(student, assignment, err, lang)
+
+    # The results of what could not be graded: built here only, for every front end.
+
+    def unreadable(self, student: str, assignment: course.Assignment, reason: str) -> NotebookResult:
+        """The result of a file that is not a readable notebook (``reason``, in English as the
+        execution stage says it): every check failed, saying why."""
+        with i18n.language(i18n.choose(self.lang)) as lang:
+            reason = scoring.reword(reason)
+            message = _("The notebook could not be read: {error}").format(error=reason)
+            return NotebookResult(
+                student, assignment.name, self._all_failed(assignment, message), notes=(reason,), lang=lang
+            )
+
+    def missing(self, student: str, assignment: course.Assignment) -> NotebookResult:
+        """The result of a submission without the assignment's notebook."""
+        with i18n.language(i18n.choose(self.lang)) as lang:
+            reason = _("No notebook was submitted (expected {path}).").format(path=assignment.notebook)
+            return NotebookResult(
+                student, assignment.name, self._all_failed(assignment, reason), notes=(reason,), lang=lang
+            )
+
+    def failed(
+        self, student: str, assignment: course.Assignment, error: BaseException, lang: str | None = None
+    ) -> NotebookResult:
+        """The result of a submission the grader (not the student) failed on: never a 0 that
+        looks final (``grader_error`` says what failed). ``lang``: the notebook's language."""
+        detail = str(error) if isinstance(error, GraderError) else f"{type(error).__name__}: {error}"
+        with i18n.language(i18n.choose(self.lang, lang)) as lang:
+            message = _("Not graded: the grader failed (not your fault).")
+            checks = self._all_failed(assignment, message)
+            return NotebookResult(student, assignment.name, checks, grader_error=detail, lang=lang)
+
+    def _all_failed(self, assignment: course.Assignment, message: str) -> tuple[CheckResult, ...]:
+        """Every check this Grader grades (hidden ones as ``self.hidden`` says), failed with
+        ``message``, in the current language."""
+        return tuple(
+            CheckResult(c.name, c.function, i18n.data(c.description), 0.0, c.points, c.hidden, message=message)
+            for c in self.checks(assignment)
+        )
 
     def _graded(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
         start = time.monotonic()
@@ -211,8 +247,8 @@ class Grader:
                 run = dataclasses.replace(run, cells=shown.cells, notes=run.notes + shown.notes)
             references = self.references(assignment)
         except GraderError as err:
-            results = all_failed(checks, _("Not graded: the grader failed (not your fault)."))
-            return NotebookResult(student, assignment.name, results, time.monotonic() - start, grader_error=str(err))
+            failed = self.failed(student, assignment, err, i18n.current())  # the notebook's language
+            return dataclasses.replace(failed, execution_time=time.monotonic() - start)
         outcomes = [run.outcomes[i] for i in range(len(checks))]
         numbers = notebook.code_cell_numbers(nb)
         notes = [scoring.reword(note) for note in run.notes]
@@ -232,7 +268,7 @@ class Grader:
             tuple(notes),
             student_seconds=run.student_seconds,
             sandbox_seconds=run.seconds,
-            cells={i: {"error": c.error and c.error.message, "output": c.output} for i, c in run.cells.items()},
+            cells=dict(run.cells),
         )
 
     def close(self) -> None:

@@ -4,7 +4,7 @@ A cached entry is keyed by everything that determines it: the grading package's
 source, the checks themselves (their arguments, drawn from the course secret for
 hidden checks), and the NumPy/TensorFlow/Keras versions. The cache lives in
 ``$AUTOGRADER_CACHE`` or ``~/.cache/cnn-course-autograder``, outside anything the
-sandbox can see; entries are plain data (``autograder.core.plain``), never pickle.
+sandbox can see; entries are plain data (``Reference.to_plain``), never pickle.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pickle
 from pathlib import Path
 
 from ..core import plain
+from ..core.outcomes import Reference
 from ..core.spec import Check
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -53,22 +54,24 @@ def key(checks: list[Check]) -> str:
     return hashlib.sha256(environment_digest().encode() + pickle.dumps(definitions, protocol=4)).hexdigest()
 
 
-def load(checks: list[Check]) -> list[dict] | None:
+def load(checks: list[Check]) -> list[Reference] | None:
     """The cached references of ``checks``, or None."""
     try:
-        references = plain.loads((cache_dir() / f"{key(checks)}.bin").read_bytes())
+        data = plain.loads((cache_dir() / f"{key(checks)}.bin").read_bytes())
+        if not isinstance(data, list) or len(data) != len(checks):
+            return None
+        return [Reference.from_plain(r) for r in data]
     except (OSError, ValueError):
         return None
-    return references if isinstance(references, list) and len(references) == len(checks) else None
 
 
-def store(checks: list[Check], references: list[dict]) -> None:
+def store(checks: list[Check], references: list[Reference]) -> None:
     """Cache ``references`` (best effort: an unwritable cache only costs time)."""
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".{key(checks)}.{os.getpid()}.tmp"
-        tmp.write_bytes(plain.dumps(references))
+        tmp.write_bytes(plain.dumps([r.to_plain() for r in references]))
         os.replace(tmp, folder / f"{key(checks)}.bin")
     except OSError:
         pass

@@ -1,8 +1,8 @@
 """Scoring: from references and call outcomes to check results with feedback.
 
-Runs only in a trusted process. A reference is ``{"expected": ..., "alternates":
-{misconception id: ...}}``; an outcome is a ``autograder.core.outcomes.CallOutcome``, whose
-error is judged by its kind alone (no word of the student's changes a verdict).
+Runs only in a trusted process. A reference is a ``autograder.core.outcomes.Reference``; an
+outcome is a ``autograder.core.outcomes.CallOutcome``, whose error is judged by its kind
+alone (no word of the student's changes a verdict).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ..core import compare as comparators
 from ..core import i18n, intake
 from ..core.excerpts import excerpt
 from ..core.i18n import N_, _
-from ..core.outcomes import CallOutcome, ErrorKind
+from ..core.outcomes import CallOutcome, ErrorKind, Reference
 from ..core.plain import describe, to_plain
 from ..core.results import CheckResult
 from ..core.spec import Check
@@ -52,18 +52,18 @@ def reword(text: str) -> str:
     return i18n.reword(text, EXECUTION_MESSAGES)
 
 
-def compute_reference(check: Check) -> dict:
+def compute_reference(check: Check) -> Reference:
     """The expected answer and the simulated mistakes of one check (uses Keras), or
     their precomputed values in the student copy."""
     if check.name in frozen():
         return frozen()[check.name]
-    return {
-        "expected": to_plain(check.reference(*check.args, **check.kwargs)),
-        "alternates": {mid: to_plain(sim(*check.args, **check.kwargs)) for mid, sim in check.mistakes.items()},
-    }
+    return Reference(
+        to_plain(check.reference(*check.args, **check.kwargs)),
+        {mid: to_plain(sim(*check.args, **check.kwargs)) for mid, sim in check.mistakes.items()},
+    )
 
 
-def compute_references(checks: list[Check]) -> list[dict]:
+def compute_references(checks: list[Check]) -> list[Reference]:
     """``compute_reference`` for each check, quietly (TensorFlow logs silenced)."""
     import warnings
 
@@ -116,20 +116,20 @@ VOIDED = {
 """Why a function earns nothing on a check that itself went right, by the id that voided it."""
 
 
-def _verdict(check: Check, reference: dict, outcome: CallOutcome) -> tuple[str, tuple[str, ...]]:
+def _verdict(check: Check, reference: Reference, outcome: CallOutcome) -> tuple[str, tuple[str, ...]]:
     """('' , ()) when the answer is right, else (feedback, misconception ids)."""
     called = _("Called {call}.").format(call=call_text(check))
     if outcome.error:
         mids = ("input-mutated",) if outcome.error.kind == ErrorKind.READ_ONLY_WRITE else ()
         void = _void_reason(check, outcome)
         return f"{called}\n{reword(outcome.error.message)}", (void,) if void else mids
-    expected, value = reference["expected"], outcome.value
+    expected, value = reference.expected, outcome.value
     reason = (check.compare or comparators.allclose)(expected, value)
     if reason is None and not outcome.mutated:
         return "", ()
     if reason is None:
         return f"{called}\n" + _("The answer is right, but the function changed its input arrays."), ("input-mutated",)
-    mids = tuple(diagnose(expected, value, reference.get("alternates", {}), check.compare))
+    mids = tuple(diagnose(expected, value, reference.alternates, check.compare))
     if outcome.mutated:
         mids += ("input-mutated",)
     lines = [called, _("Got:      {value}").format(value=describe(value))]
@@ -137,7 +137,7 @@ def _verdict(check: Check, reference: dict, outcome: CallOutcome) -> tuple[str, 
     return "\n".join(lines), mids
 
 
-def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcome]) -> tuple[CheckResult, ...]:
+def score(checks: list[Check], references: list[Reference], outcomes: list[CallOutcome]) -> tuple[CheckResult, ...]:
     """Check results, in order: each decided by the value its own call returned. A
     function that called the grader's own code, or a NumPy-only function that reached
     for a forbidden library, in any of its calls earns nothing on all of them."""
@@ -173,7 +173,7 @@ def score(checks: list[Check], references: list[dict], outcomes: list[CallOutcom
                 hidden=check.hidden,
                 message=message,
                 misconceptions=tuple(dict.fromkeys(mids)),
-                excerpt=excerpt(reference["expected"], outcome.value, check.function, check.compare)
+                excerpt=excerpt(reference.expected, outcome.value, check.function, check.compare)
                 if message and check.adapter is None
                 else None,
             )

@@ -1,3 +1,3 @@
 """Release and distribution: the student copy (``student_copy``, proven free of answers
-by ``leaks``), the Gradescope bundle and its run (``gradescope``), synthetic classes
-(``synth``) and the benchmark (``bench``). Instructor only."""
+by ``leaks``), the Gradescope bundle (``gradescope``) and the message catalogues
+(``messages``). Instructor only."""

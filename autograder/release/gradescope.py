@@ -1,4 +1,4 @@
-"""Gradescope: build an autograder bundle, and grade inside it.
+"""Gradescope: build an autograder bundle (its run is ``autograder.frontends.gradescope``).
 
 The bundle is a zip that Gradescope unpacks into ``/autograder/source``: ``setup.sh``
 (installs this package), ``run_autograder`` (grades ``/autograder/submission`` into
@@ -13,19 +13,12 @@ environment variable a child process could inherit.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import zipfile
 from pathlib import Path
 
 from ..author.hidden import DEFAULT_SECRET
-from ..core import plain
 from ..core.course import ASSIGNMENTS
-from ..core.results import NotebookResult, all_failed
-from ..core.spec import Check
-from ..judge.engine import Grader
-from ..report import reports
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 
@@ -58,13 +51,6 @@ unset AUTOGRADER_SECRET
 export AUTOGRADER_SECRET_FILE="$root/source/{secret_file}"
 exec python3 -m autograder gradescope-run {assignment} --root "$root"
 """
-
-
-def hidden_inputs_digest(checks: list[Check]) -> str:
-    """SHA-256 of the hidden checks' names, arguments and keyword arguments: equal digests
-    mean equal hidden inputs (the same course secret), without showing them."""
-    hidden = [[c.name, list(c.args), dict(c.kwargs)] for c in checks if c.hidden]
-    return hashlib.sha256(plain.dumps(plain.to_plain(hidden))).hexdigest()
 
 
 def _course_secret(allow_default_secret: bool) -> str:
@@ -120,29 +106,3 @@ def bundle(assignment: str, out: str | Path, allow_default_secret: bool = False)
         for name in ("pyproject.toml", "README.md"):
             z.write(PROJECT / name, name)
     return out
-
-
-def run(assignment: str, root: str | Path = "/autograder") -> NotebookResult:
-    """Grade the notebook in ``root/submission`` and write ``root/results/results.json``, whose
-    ``extra_data`` names the student and the digest of the hidden inputs graded with."""
-    root = Path(root)
-    spec = ASSIGNMENTS[assignment]
-    candidates = sorted((root / "submission").rglob("*.ipynb"))
-    named = [p for p in candidates if p.name == spec.notebook]
-    path = (named or candidates or [None])[0]
-    if path is None:
-        reason = f"No notebook was submitted (expected {spec.notebook})."
-        result = NotebookResult("", assignment, all_failed(spec.checks(), reason), notes=(reason,))
-    else:
-        with Grader() as grader:
-            result = grader.grade(path, "", spec)
-    metadata = root / "submission_metadata.json"
-    student = ""
-    if metadata.exists():
-        users = json.loads(metadata.read_text()).get("users") or [{}]
-        student = str(users[0].get("email") or users[0].get("name") or "")
-    data = result.to_json()
-    data["extra_data"]["student"] = student
-    data["extra_data"]["hidden_inputs_sha256"] = hidden_inputs_digest(spec.checks())
-    reports.write_atomic(root / "results" / "results.json", json.dumps(data, indent=2))
-    return result

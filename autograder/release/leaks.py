@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core import plain
+from ..core.outcomes import Reference
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
 MIN_NODES = 14
@@ -305,14 +306,14 @@ print("LEAKS" + __import__("json").dumps(found))
 """
 
 
-def public_calls(references: dict[str, dict]) -> list[dict]:
-    """Each public check's call with its reference (check name -> {"expected", "alternates"}),
-    as plain data."""
+def public_calls(references: dict[str, Reference]) -> list[dict]:
+    """Each public check's call with its reference, as plain data for the search's process:
+    {"name", "args", "kwargs", "expected", "alternates"}."""
     from ..core.course import ASSIGNMENTS
 
     checks = [c for a in ASSIGNMENTS.values() for c in a.checks(hidden=False)]
     return [
-        {"name": c.name, "args": c.args, "kwargs": dict(c.kwargs), **references[c.name]}
+        {"name": c.name, "args": c.args, "kwargs": dict(c.kwargs), **references[c.name].to_plain()}
         for c in checks
         if c.name in references
     ]
@@ -338,10 +339,10 @@ def reproduced_answers(package: Path, calls: list[dict]) -> list[Leak]:
     return [Leak(where, reason) for where, reason in json.loads(line[len("LEAKS") :])]
 
 
-def find(folder: Path, references: dict[str, dict], instructor: bool = True) -> list[Leak]:
+def find(folder: Path, references: dict[str, Reference], instructor: bool = True) -> list[Leak]:
     """Every leak in the student copy at ``folder``: shared answer code (with the instructor-only
     modules among the sources when ``instructor``), and shipped functions that reproduce one of
-    the public ``references`` (check name -> {"expected", "alternates"})."""
+    the public ``references`` (by check name)."""
     leaks = shared_code(Path(folder), answer_fingerprints(instructor=instructor))
     return leaks + reproduced_answers(Path(folder) / "autograder", public_calls(references))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..author.public.answers import FROZEN, derived_inputs
 from ..core import plain
 from ..core.course import ASSIGNMENTS
+from ..core.outcomes import Reference
 from ..judge.scoring import compute_references
 from . import leaks
 
@@ -129,7 +130,7 @@ def hidden_points() -> dict[str, float]:
     return {f: a.hidden_points(f) for a in ASSIGNMENTS.values() for f in a.functions}
 
 
-def public_references() -> dict[str, dict]:
+def public_references() -> dict[str, Reference]:
     """Every public check's reference, computed here (with Keras and the answers)."""
     references = {}
     for assignment in ASSIGNMENTS.values():
@@ -160,7 +161,11 @@ def build(out: str | Path) -> Path:
     (out / "pyproject.toml").write_text(student_pyproject())
     (out / "README.md").write_text(STUDENT_README + points_table())
     references = public_references()
-    frozen = {"references": references, "inputs": derived_inputs(list(references)), "hidden_points": hidden_points()}
+    frozen = {
+        "references": {n: r.to_plain() for n, r in references.items()},
+        "inputs": derived_inputs(list(references)),
+        "hidden_points": hidden_points(),
+    }
     (out / FROZEN.relative_to(PROJECT)).write_bytes(plain.dumps(frozen))
     found = leaks.find(out, references)
     if found:

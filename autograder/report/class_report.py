@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.course import ASSIGNMENTS
+from ..core.course import ASSIGNMENTS, in_course_total
 from ..core.results import NotebookResult
+from .document import Block, Code, Figure, Heading, Mark, Paragraph, Strong, Table, Text
 
 
 @dataclass(frozen=True)
@@ -191,101 +192,210 @@ def _pct(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
-def markdown(results: list[NotebookResult], plots: dict[str, str]) -> list[str]:
-    """The report's sections (Markdown lines); ``plots`` maps "heatmap" and each
-    assignment name to the PNG's file name beside the page."""
-    lines = ["## Assignments", "", "Scores after late penalties; the grader's failures are not counted.", ""]
-    lines += ["| assignment | graded | mean | median | best | maximum |", "| --- | --- | --- | --- | --- | --- |"]
+def assignments_section(results: list[NotebookResult], plots: dict[str, str]) -> list[Block]:
+    """Per assignment its figures and its distribution, then the heatmap; ``plots`` maps
+    "histogram", "heatmap" and each assignment name to the PNG's file name beside the page."""
     stats = assignment_stats(results)
-    for s in stats:
-        lines.append(
-            f"| {s.assignment} | {s.graded} | {s.mean:g} ({_pct(s.mean, s.maximum)}) | "
-            f"{s.median:g} ({_pct(s.median, s.maximum)}) | {s.best:g} | {s.maximum:g} |"
+    rows = tuple(
+        (
+            s.assignment if in_course_total(s.assignment) else f"{s.assignment} (optional)",
+            str(s.graded),
+            f"{s.mean:g} ({_pct(s.mean, s.maximum)})",
+            f"{s.median:g} ({_pct(s.median, s.maximum)})",
+            f"{s.best:g}",
+            f"{s.maximum:g}",
         )
-    lines.append("")
-    lines += [f"![{s.assignment} score distribution]({plots[s.assignment]})" for s in stats if s.assignment in plots]
+        for s in stats
+    )
+    blocks: list[Block] = [
+        Heading(2, "Assignments"),
+        Paragraph("Scores after late penalties; the grader's failures are not counted."),
+        Table(("assignment", "graded", "mean", "median", "best", "maximum"), rows),
+    ]
+    if "histogram" in plots:
+        blocks.append(Figure(plots["histogram"], "score histogram"))
+    blocks += [
+        Figure(plots[s.assignment], f"{s.assignment} score distribution") for s in stats if s.assignment in plots
+    ]
     if "heatmap" in plots:
-        lines += ["", "## Points per function", "", f"![students x functions]({plots['heatmap']})"]
-    return lines
+        blocks += [Heading(3, "Points per function, every student"), Figure(plots["heatmap"], "students x functions")]
+    return blocks
 
 
-def score_tables(results: list[NotebookResult]) -> list[str]:
-    """The score table that fits a page: totals per assignment, then one table of
-    functions per assignment, each with a maximum row (Markdown lines)."""
-    assignments = sorted({r.assignment for r in results})
+def attention_section(
+    results: list[NotebookResult], catalogue: dict[str, tuple[str, str]], shown: int = 15
+) -> list[Block]:
+    """What an instructor acts on first: the misconceptions by assignment (most students
+    first), and the ``shown`` functions with the fewest full marks."""
+    by: dict[tuple[str, str], set[str]] = defaultdict(set)
+    functions: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (m, assignment, function), students in misconceptions(results).items():
+        by[(assignment, m)].update(students)
+        functions[(assignment, m)].add(function)
+    order = sorted(by, key=lambda k: (k[0], -len(by[k]), k[1]))
+    blocks: list[Block] = [
+        Heading(2, "First: misconceptions and failing functions"),
+        Heading(3, "Misconceptions by assignment"),
+    ]
+    if order:
+        rows = tuple(
+            (
+                a,
+                Code(m),
+                count(len(by[(a, m)]), "student"),
+                _codes(sorted(functions[(a, m)])),
+                catalogue.get(m, ("",))[0],
+            )
+            for a, m in order
+        )
+        blocks.append(Table(("assignment", "misconception", "students", "in", "what it means"), rows))
+    else:
+        blocks.append(Paragraph("None recognised."))
+    missed = [f for f in function_stats(results) if f.full < f.graded]
+    blocks.append(Heading(3, "Functions not everyone got right, fewest full marks first"))
+    if missed:
+        rows = tuple(
+            (
+                f.assignment,
+                Code(f.function),
+                f"{f.full}/{f.graded} ({_pct(f.full, f.graded)})",
+                f"{f.mean:g} / {f.maximum:g}",
+            )
+            for f in missed[:shown]
+        )
+        blocks.append(Table(("assignment", "function", "full marks", "mean points"), rows))
+        if len(missed) > shown:
+            more = count(len(missed) - shown, "more function")
+            blocks.append(Paragraph(f"{more} below full marks: see Points per function."))
+    else:
+        blocks.append(Paragraph("Every graded student has full marks on every function."))
+    return blocks
+
+
+def _codes(names: list[str]) -> tuple:
+    parts: list = []
+    for i, name in enumerate(names):
+        parts += [", "] if i else []
+        parts.append(Code(name))
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class FunctionStats:
+    """How one graded function went across the class (raw points)."""
+
+    assignment: str
+    function: str
+    full: int
+    """Students with all its points."""
+    graded: int
+    mean: float
+    maximum: float
+
+
+def function_stats(results: list[NotebookResult]) -> list[FunctionStats]:
+    """One entry per (assignment, function), fewest full marks (as a share) first."""
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for r in graded(results):
+        for function, scored in r.function_scores().items():
+            points[(r.assignment, function)].append(scored)
+    found = [
+        FunctionStats(
+            a,
+            f,
+            sum(got >= top for got, top in scored),
+            len(scored),
+            round(statistics.fmean(got for got, _ in scored), 2),
+            max(top for _, top in scored),
+        )
+        for (a, f), scored in points.items()
+    ]
+    return sorted(found, key=lambda s: (s.full / s.graded, s.assignment, s.function))
+
+
+def _cell(by: dict, student: str, assignment: str, function: str | None = None) -> Text:
+    r = by.get((student, assignment))
+    if r is None:
+        return ""
+    if r.grader_error:
+        return Mark("ERROR", False)
+    if function is None:
+        late = f" (late -{r.late_penalty:g})" if r.late_penalty else ""
+        return f"{r.final_score:g}{late}"
+    return f"{r.function_scores().get(function, (0.0, 0.0))[0]:g}"
+
+
+def totals_table(results: list[NotebookResult]) -> list[Block]:
+    """Each student's course total (the second column, so it is seen first), then one
+    column per assignment; optional assignments after them, outside the total."""
+    names = sorted({r.assignment for r in results})
+    core = [a for a in names if in_course_total(a)]
+    optional = [a for a in names if not in_course_total(a)]
+    by = {(r.student, r.assignment): r for r in results}
+    maxima = {a: max(r.max_score for r in results if r.assignment == a) for a in names}
+    header = ("student", "course total", *core, *(f"{a} (optional)" for a in optional))
+    rows = [(Strong("maximum"), f"{sum(maxima[a] for a in core):g}", *(f"{maxima[a]:g}" for a in core + optional))]
+    for s in sorted({r.student for r in results}):
+        total = sum(by[(s, a)].final_score for a in core if (s, a) in by and not by[(s, a)].grader_error)
+        rows.append((s, Strong(f"{total:g}"), *(_cell(by, s, a) for a in core + optional)))
+    said = "Scores after late penalties. The course total leaves out what the grader failed on (ERROR)"
+    said += f" and the optional {', '.join(optional)}." if optional else "."
+    return [Heading(2, "Scores"), Paragraph(said), Table(header, tuple(rows))]
+
+
+def function_tables(results: list[NotebookResult]) -> list[Block]:
+    """One table of functions per assignment (raw points), each with a maximum row."""
     by = {(r.student, r.assignment): r for r in results}
     students = sorted({r.student for r in results})
-    maxima = {a: max(r.max_score for r in results if r.assignment == a) for a in assignments}
-
-    def cell(student: str, assignment: str, function: str | None = None) -> str:
-        r = by.get((student, assignment))
-        if r is None:
-            return ""
-        if r.grader_error:
-            return "ERROR"
-        if function is None:
-            late = f" (late -{r.late_penalty:g})" if r.late_penalty else ""
-            return f"{r.final_score:g}{late}"
-        return f"{r.function_scores().get(function, (0.0, 0.0))[0]:g}"
-
-    lines = ["| student | " + " | ".join(assignments) + " | total |", "|" + " --- |" * (len(assignments) + 2)]
-    lines.append(
-        "| **maximum** | " + " | ".join(f"{maxima[a]:g}" for a in assignments) + f" | {sum(maxima.values()):g} |"
-    )
-    for s in students:
-        total = sum(by[(s, a)].final_score for a in assignments if (s, a) in by and not by[(s, a)].grader_error)
-        lines.append(f"| {s} | " + " | ".join(cell(s, a) for a in assignments) + f" | {total:g} |")
-    for a in assignments:
+    blocks: list[Block] = [Heading(2, "Points per function")]
+    for a in sorted({r.assignment for r in results}):
         functions = _functions(a, results)
         tops = {}
         for r in results:
             if r.assignment == a:
                 tops.update({f: top for f, (_, top) in r.function_scores().items()})
-        lines += ["", f"### {a}, per function (raw points)", ""]
-        lines += [
-            "| student | " + " | ".join(f"`{f}`" for f in functions) + " |",
-            "|" + " --- |" * (len(functions) + 1),
+        rows = [(Strong("maximum"), *(f"{tops.get(f, 0):g}" for f in functions))]
+        rows += [(s, *(_cell(by, s, a, f) for f in functions)) for s in students if (s, a) in by]
+        blocks += [
+            Heading(3, f"{a}, per function (raw points)"),
+            Table(("student", *(Code(f) for f in functions)), tuple(rows)),
         ]
-        lines.append("| **maximum** | " + " | ".join(f"{tops.get(f, 0):g}" for f in functions) + " |")
-        lines += [f"| {s} | " + " | ".join(cell(s, a, f) for f in functions) + " |" for s in students if (s, a) in by]
-    return lines
+    return blocks
 
 
-def check_table(results: list[NotebookResult]) -> list[str]:
-    """Pass rate and discrimination per check, hidden checks marked (Markdown lines)."""
-    lines = [
-        "Discrimination: point-biserial correlation of passing the check with the points on the rest of the "
-        "assignment (near 1: the check separates strong from weak submissions; near 0 or negative: it does not; "
-        "- when everyone passed or everyone failed).",
-        "",
-        "| assignment | check | function | passed | discrimination |",
-        "| --- | --- | --- | --- | --- |",
-    ]
+def check_table(results: list[NotebookResult]) -> list[Block]:
+    """Pass rate and discrimination per check, hidden checks marked."""
+    rows = []
     for s in check_stats(results):
         mark = " (hidden)" if s.hidden else ""
         d = "-" if s.discrimination is None else f"{s.discrimination:+.2f}"
-        lines.append(
-            f"| {s.assignment} | `{s.check}`{mark} | `{s.function}` | {s.passed}/{s.graded} "
-            f"({_pct(s.passed, s.graded)}) | {d} |"
-        )
-    return lines
+        passed = f"{s.passed}/{s.graded} ({_pct(s.passed, s.graded)})"
+        rows.append((s.assignment, (Code(s.check), mark), Code(s.function), passed, d))
+    return [
+        Paragraph(
+            "Discrimination: point-biserial correlation of passing the check with the points on the rest of the "
+            "assignment (near 1: the check separates strong from weak submissions; near 0 or negative: it does "
+            "not; - when everyone passed or everyone failed)."
+        ),
+        Table(("assignment", "check", "function", "passed", "discrimination"), tuple(rows)),
+    ]
 
 
-def misconception_table(results: list[NotebookResult], catalogue: dict[str, tuple[str, str]]) -> list[str]:
-    """Each misconception with its assignment, function and students (Markdown lines)."""
+def misconception_table(results: list[NotebookResult], catalogue: dict[str, tuple[str, str]]) -> list[Block]:
+    """Each misconception with its assignment, function and students."""
     found = misconceptions(results)
     if not found:
-        return ["None recognised."]
-    lines = ["| misconception | assignment | function | students | what it means |", "| --- | --- | --- | --- | --- |"]
-    for (m, assignment, function), students in found.items():
-        meaning = catalogue.get(m, ("",))[0]
-        lines.append(f"| `{m}` | {assignment} | `{function}` | {', '.join(students)} | {meaning} |")
-    return lines
+        return [Paragraph("None recognised.")]
+    rows = tuple(
+        (Code(m), assignment, Code(function), ", ".join(students), catalogue.get(m, ("",))[0])
+        for (m, assignment, function), students in found.items()
+    )
+    return [Table(("misconception", "assignment", "function", "students", "what it means"), rows)]
 
 
 def write_plots(out: Path, results: list[NotebookResult], write) -> dict[str, str]:
     """Write the distribution PNG of each assignment and the heatmap into ``out``
-    with ``write(path, bytes)``; returns what ``markdown`` takes as ``plots``."""
+    with ``write(path, bytes)``; returns what ``assignments_section`` takes as ``plots``."""
     plots = {}
     for s in assignment_stats(results):
         name = f"distribution-{s.assignment}.png"

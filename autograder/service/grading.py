@@ -17,8 +17,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from ..core.course import ASSIGNMENTS, Assignment, assignment_for
-from ..core.results import NotebookResult, all_failed
+from ..core.course import ASSIGNMENTS, assignment_for
+from ..core.results import NotebookResult
 from ..execute import notebook
 from ..judge.engine import Grader
 from .bucket import Allowance, RateLimits, allowance
@@ -155,10 +155,7 @@ class Service:
             row.status, row.started_at = "grading", now()
             db.commit()
             text, student, assignment = row.notebook, row.student, ASSIGNMENTS[row.assignment]
-        try:
-            result = self.grader.grade_text(text, student, assignment)
-        except Exception as err:  # a grader bug: stored as a grader error, never a silent 0
-            result = _grader_failed(student, assignment, err)
+        result = self.grader.grade_text(text, student, assignment)  # a grader's failure is its own result
         with self.sessions() as db:
             row = db.get(Submission, ident)
             row.status, row.finished_at = "graded", now()
@@ -260,8 +257,3 @@ def assignment_name(filename: str) -> str:
 
 def _iso(moment) -> str | None:
     return None if moment is None else utc(moment).isoformat()
-
-
-def _grader_failed(student: str, assignment: Assignment, err: BaseException) -> NotebookResult:
-    checks = all_failed(assignment.checks(), "Not graded: the grader failed (not your fault).")
-    return NotebookResult(student, assignment.name, checks, grader_error=f"{type(err).__name__}: {err}")

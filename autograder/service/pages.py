@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from ..core.course import ASSIGNMENTS
 from ..core.results import NotebookResult
-from ..report import reports
+from ..report import document, reports
 from .store import Submission, utc
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +57,7 @@ def _page(title: str, body: list[str], lang: str = "en") -> str:
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{reports.STYLE}</style></head><body><main>\n"
+        f"<title>{html.escape(title)}</title><style>{document.STYLE}</style></head><body><main>\n"
         + "\n".join(body)
         + "\n</main></body></html>\n"
     )
@@ -178,8 +178,7 @@ def feedback_page(row: Submission, instructor: bool, published: bool) -> str:
     result = result_of(row)
     if not (instructor or published):
         result = dataclasses.replace(result, checks=tuple(c for c in result.checks if not c.hidden))
-    markdown = reports.feedback_markdown(result, show_hidden=instructor or published, pictures=True)
-    return reports.markdown_to_html(f"{result.assignment}: {result.student}", markdown, result.lang)
+    return reports.feedback_html(result, instructor or published, f"{result.assignment}: {result.student}")
 
 
 def _when(moment) -> str:

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from ...core import plain
+from ...core.outcomes import Reference
 
 KEYS = "autograder.author.keys"
 FROZEN = Path(__file__).with_name("frozen_references.bin")
-"""{"references": {check name: {"expected": ..., "alternates": {...}}}, "inputs": {check
+"""{"references": {check name: ``Reference.to_plain()``}, "inputs": {check
 name: derived input}, "hidden_points": {function: points of its hidden checks}}; present in
 the student copy only."""
 
@@ -64,9 +65,10 @@ def _frozen() -> dict[str, dict]:
     return plain.loads(FROZEN.read_bytes()) if FROZEN.exists() else {"references": {}, "inputs": {}}
 
 
-def frozen() -> dict[str, dict]:
+@functools.cache
+def frozen() -> dict[str, Reference]:
     """The precomputed public references, or {} in the instructor's copy."""
-    return _frozen()["references"]
+    return {name: Reference.from_plain(r) for name, r in _frozen()["references"].items()}
 
 
 def frozen_hidden_points() -> dict[str, float]:

@@ -8,10 +8,10 @@ import copy
 import json
 from pathlib import Path
 
-from ..core import cells
-from ..core.course import Assignment
+from autograder.core import cells
+from autograder.core.course import Assignment
 
-PROJECT = Path(__file__).resolve().parent.parent.parent
+PROJECT = Path(__file__).resolve().parent.parent
 _MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 

@@ -1,6 +1,6 @@
 """Benchmark: every front end on one synthetic class, side by side in one run.
 
-    python -m autograder bench [--students N] [--workers W] [--skip-nbgrader] [--skip-dask]
+    python -m bench front-ends [--students N] [--workers W] [--skip-nbgrader] [--skip-dask]
 
 Builds a class of N students across the assignments (a third solved, a third with
 a known mistake, a third untouched stubs) and grades it with the batch grader
@@ -31,7 +31,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..core.course import ASSIGNMENTS
+from autograder.core.course import ASSIGNMENTS
+
 from . import synth
 
 PROJECT = synth.PROJECT

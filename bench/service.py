@@ -1,4 +1,4 @@
-"""``python -m autograder serve-bench``: a bounded load test of the grading service, on
+"""``python -m bench service``: a bounded load test of the grading service, on
 loopback, that stops by itself.
 
 A real service (``python -m autograder serve``, its own SQLite file in a temporary folder,
@@ -31,11 +31,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ..core.course import ASSIGNMENTS
+from autograder.core.course import ASSIGNMENTS
+
 from . import synth
 
 FIRST_THREE = ("01_conv_basics", "02_filters", "03_pooling")
-PROJECT = Path(__file__).resolve().parent.parent.parent
+PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "tests" / "sample_class"
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT), "TF_CPP_MIN_LOG_LEVEL": "3"}
 
