@@ -141,6 +141,45 @@ def test_pages_escape_what_a_submission_brings_and_grades_csv_cells_are_never_fo
     assert all(not cell.startswith(pages.FORMULA_STARTS) for row in table for cell in row)
 
 
+LMS_ROSTER = [
+    {"student": "alice", "name": "Kim, Alice", "id": "101", "sis_user_id": "S1", "sis_login_id": "akim", "section": "A",
+     "email": "alice@example.edu"},
+    {"student": "zoe", "name": "Han, Zoe", "id": "105", "sis_user_id": "S5", "sis_login_id": "zhan", "section": "B",
+     "email": "zoe@example.edu"},
+]  # fmt: skip
+
+
+def test_the_lms_exports_hold_each_students_best_submission_and_name_who_is_left_out():
+    from autograder.core.results import CheckResult, NotebookResult
+
+    def result(student: str, passed: int) -> NotebookResult:  # three 1-point visible checks, `passed` of them passed
+        checks = tuple(
+            CheckResult(f"test_{i}", "conv_output_shape", "", float(i < passed), 1.0, False) for i in range(3)
+        )
+        return NotebookResult(student, "01_conv_basics", checks)
+
+    rows = [_row(1, "alice", result=result("alice", 1)), _row(2, "alice", result=result("alice", 3))]
+    rows += [_row(3, "alice", result=result("alice", 2)), _row(4, "gina", result=result("gina", 3))]
+    canvas = list(csv.reader(io.StringIO(pages.lms_export(rows, LMS_ROSTER, "canvas").text)))
+    assert canvas == [  # Canvas's gradebook import: its columns, a "Points Possible" row, the best score
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "01_conv_basics"],
+        ["Points Possible", "", "", "", "", "3"],
+        ["Kim, Alice", "101", "S1", "akim", "A", "3"],
+        ["Han, Zoe", "105", "S5", "zhan", "B", ""],
+    ]
+    moodle = pages.lms_export(rows, LMS_ROSTER, "moodle", "username")
+    assert list(csv.reader(io.StringIO(moodle.text))) == [["Username", "01_conv_basics"], ["akim", "3"], ["zhan", ""]]
+    problems = moodle.problems()
+    assert problems == [
+        "graded but not in the roster (not exported): gina",
+        "in the roster but not graded (empty cell): zoe/01_conv_basics",
+    ]
+    page = pages.class_page(rows, ["alice", "zoe"], set(), "xsrf", "/services/grading/", problems)
+    assert '<a href="/services/grading/canvas.csv" id="canvas-csv">' in page
+    assert '<a href="/services/grading/moodle.csv?id=email" id="moodle-csv">' in page
+    assert "<li>graded but not in the roster (not exported): gina</li>" in page
+
+
 # A real service
 
 
@@ -244,7 +283,7 @@ def _process(pid: int) -> psutil.Process | None:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     folder = tmp_path_factory.mktemp("service")
-    (folder / "roster.csv").write_text("student\n" + "".join(f"{s}\n" for s in (*CLASS, "eve")))
+    (folder / "roster.csv").write_text("student,email\n" + "".join(f"{s},{s}@example.edu\n" for s in (*CLASS, "eve")))
     (folder / "limits.toml").write_text("[assignments.02_filters]\ncapacity = 2\nperiod_minutes = 60\n")
     running = Running(folder, "--roster", str(folder / "roster.csv"), "--limits", str(folder / "limits.toml"))
     made = cli("tokens", "--db", str(running.db), "--roster", str(folder / "roster.csv"), "--instructor", "prof")
@@ -378,6 +417,15 @@ def test_a_student_sees_only_their_own_submissions(service):
     status, text = service.request("grades.csv", service.tokens["prof"])
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO(text))}
     assert status == 200 and set(rows) >= set(CLASS)
+    # and the LMS exports of the same best scores, named by the roster's email column
+    status, moodle = service.request("moodle.csv?id=email", service.tokens["prof"])
+    emails = {r["Email address"]: r for r in csv.DictReader(io.StringIO(moodle))}
+    assert status == 200 and set(emails) == {f"{s}@example.edu" for s in (*CLASS, "eve")}
+    assert emails["alice@example.edu"]["01_conv_basics"] == rows["alice"]["01_conv_basics"] != ""
+    status, canvas = service.request("canvas.csv", service.tokens["prof"])
+    assert status == 200 and canvas.splitlines()[1].startswith("Points Possible,")
+    assert service.request("canvas.csv", service.tokens["bob"])[0] == 403
+    assert service.request("moodle.csv?id=phone", service.tokens["prof"])[0] == 400
 
 
 def _chromium_driver():
