@@ -31,7 +31,7 @@ from autograder.release import synth
 from autograder.service import bucket, pages, store
 from autograder.service.bucket import RateLimit, RateLimits, allowance
 
-from .conftest import TEST_LIMITS
+from .conftest import TEST_LIMITS, unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "sample_class"
@@ -429,10 +429,12 @@ def test_a_student_sees_only_their_own_submissions(service):
 
 
 def _chromium_driver():
-    pytest.importorskip("selenium", reason="selenium is not installed (pip install selenium)")
+    try:
+        from selenium import webdriver
+    except ImportError:
+        unavailable("selenium is not installed (pip install selenium)")
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.skip("headless Chromium or chromedriver is not installed (Debian: apt-get install chromium-driver)")
-    from selenium import webdriver
+        unavailable("headless Chromium or chromedriver is not installed (Debian: apt-get install chromium-driver)")
     from selenium.webdriver.chrome.service import Service as DriverService
 
     options = webdriver.ChromeOptions()

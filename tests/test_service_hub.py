@@ -25,6 +25,8 @@ import pytest
 
 from autograder.frontends import submit
 
+from .conftest import unavailable
+
 ROOT = Path(__file__).resolve().parent.parent
 ALICE = ROOT / "tests" / "sample_class" / "alice" / "01_conv_basics" / "conv_basics.ipynb"
 ADMIN_TOKEN = "test-admin-token-" + os.urandom(8).hex()
@@ -101,7 +103,7 @@ class Hub:
 def hub(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("hub")
     if shutil.which("configurable-http-proxy") is None:
-        pytest.skip("JupyterHub's proxy is not installed (npm install -g configurable-http-proxy)")
+        unavailable("JupyterHub's proxy is not installed (npm install -g configurable-http-proxy)")
     public, hub_port, proxy, service = _ports(4)
     (tmp_path / "jupyterhub_config.py").write_text(
         CONFIG.format(
