@@ -319,3 +319,4 @@ def test_a_student_logs_in_in_chromium_and_submits_from_a_notebook_in_their_spaw
     status, everyone = _get(f"{hub.url}/services/grading/api/submissions", _user_token(hub.url, "prof"))
     carols = [s for s in everyone["submissions"] if s["student"] == "carol"]
     assert status == 200 and len(carols) == 1 and carols[0]["score_visible"] == carols[0]["max_visible"], carols
+    assert carols[0]["notes"] == []  # the grader ran her notebook without its submit() call: no error note
