@@ -466,6 +466,7 @@ def test_the_instructor_pages_in_chromium(service):
         tables = driver.find_elements(By.TAG_NAME, "table")
         rows = tables[0].find_elements(By.CSS_SELECTOR, "tbody tr")
         assert set(CLASS) <= {row.find_element(By.TAG_NAME, "th").text for row in rows}
+        assert driver.find_element(By.ID, "canvas-csv").get_attribute("href") == f"{service.url}canvas.csv"
         functions = tables[1].text
         assert "conv2d_manual" in functions and "maxpool_manual" in functions and "%" in functions
         width = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")

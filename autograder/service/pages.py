@@ -118,7 +118,8 @@ def class_page(
         "Identifier columns come from the roster (<code>serve --roster</code>).</p>"
     )
     if export_problems:
-        body += ["<ul>", *(f"<li>{html.escape(p)}</li>" for p in export_problems), "</ul>"]
+        body += [f"<details><summary>What the LMS exports leave out ({len(export_problems)})</summary><ul>"]
+        body += [*(f"<li>{html.escape(p)}</li>" for p in export_problems), "</ul></details>"]
     head = ["student"] + [f"<code>{html.escape(a)}</code> latest / best" for a in ASSIGNMENTS]
     table = []
     for student in names:
