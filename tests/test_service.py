@@ -31,7 +31,7 @@ from autograder.service import bucket, pages, store
 from autograder.service.bucket import RateLimit, RateLimits, allowance
 from bench import synth
 
-from .conftest import TEST_LIMITS
+from .conftest import TEST_LIMITS, unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "sample_class"
@@ -138,7 +138,46 @@ def test_pages_escape_what_a_submission_brings_and_grades_csv_cells_are_never_fo
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     table = list(csv.reader(io.StringIO(pages.grades_csv(rows))))
     assert table[1][0] == "'=cmd|' /C calc'!A0"
-    assert all(not cell.startswith(pages.FORMULA_STARTS) for row in table for cell in row)
+    assert all(not cell.startswith(files.FORMULA_STARTS) for row in table for cell in row)
+
+
+LMS_ROSTER = [
+    {"student": "alice", "name": "Kim, Alice", "id": "101", "sis_user_id": "S1", "sis_login_id": "akim", "section": "A",
+     "email": "alice@example.edu"},
+    {"student": "zoe", "name": "Han, Zoe", "id": "105", "sis_user_id": "S5", "sis_login_id": "zhan", "section": "B",
+     "email": "zoe@example.edu"},
+]  # fmt: skip
+
+
+def test_the_lms_exports_hold_each_students_best_submission_and_name_who_is_left_out():
+    from autograder.core.results import CheckResult, NotebookResult
+
+    def result(student: str, passed: int) -> NotebookResult:  # three 1-point visible checks, `passed` of them passed
+        checks = tuple(
+            CheckResult(f"test_{i}", "conv_output_shape", "", float(i < passed), 1.0, False) for i in range(3)
+        )
+        return NotebookResult(student, "01_conv_basics", checks)
+
+    rows = [_row(1, "alice", result=result("alice", 1)), _row(2, "alice", result=result("alice", 3))]
+    rows += [_row(3, "alice", result=result("alice", 2)), _row(4, "gina", result=result("gina", 3))]
+    canvas = list(csv.reader(io.StringIO(pages.lms_export(rows, LMS_ROSTER, "canvas").text)))
+    assert canvas == [  # Canvas's gradebook import: its columns, a "Points Possible" row, the best score
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "01_conv_basics"],
+        ["Points Possible", "", "", "", "", "3"],
+        ["Kim, Alice", "101", "S1", "akim", "A", "3"],
+        ["Han, Zoe", "105", "S5", "zhan", "B", ""],
+    ]
+    moodle = pages.lms_export(rows, LMS_ROSTER, "moodle", "username")
+    assert list(csv.reader(io.StringIO(moodle.text))) == [["Username", "01_conv_basics"], ["akim", "3"], ["zhan", ""]]
+    problems = moodle.problems()
+    assert problems == [
+        "graded but not in the roster (not exported): gina",
+        "in the roster but not graded (empty cell): zoe/01_conv_basics",
+    ]
+    page = pages.class_page(rows, ["alice", "zoe"], set(), "xsrf", "/services/grading/", problems)
+    assert '<a href="/services/grading/canvas.csv" id="canvas-csv">' in page
+    assert '<a href="/services/grading/moodle.csv?id=email" id="moodle-csv">' in page
+    assert "<li>graded but not in the roster (not exported): gina</li>" in page
 
 
 # A real service
@@ -244,7 +283,7 @@ def _process(pid: int) -> psutil.Process | None:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     folder = tmp_path_factory.mktemp("service")
-    (folder / "roster.csv").write_text("student\n" + "".join(f"{s}\n" for s in (*CLASS, "eve")))
+    (folder / "roster.csv").write_text("student,email\n" + "".join(f"{s},{s}@example.edu\n" for s in (*CLASS, "eve")))
     (folder / "limits.toml").write_text("[assignments.02_filters]\ncapacity = 2\nperiod_minutes = 60\n")
     running = Running(folder, "--roster", str(folder / "roster.csv"), "--limits", str(folder / "limits.toml"))
     made = cli("tokens", "--db", str(running.db), "--roster", str(folder / "roster.csv"), "--instructor", "prof")
@@ -378,13 +417,24 @@ def test_a_student_sees_only_their_own_submissions(service):
     status, text = service.request("grades.csv", service.tokens["prof"])
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO(text))}
     assert status == 200 and set(rows) >= set(CLASS)
+    # and the LMS exports of the same best scores, named by the roster's email column
+    status, moodle = service.request("moodle.csv?id=email", service.tokens["prof"])
+    emails = {r["Email address"]: r for r in csv.DictReader(io.StringIO(moodle))}
+    assert status == 200 and set(emails) == {f"{s}@example.edu" for s in (*CLASS, "eve")}
+    assert emails["alice@example.edu"]["01_conv_basics"] == rows["alice"]["01_conv_basics"] != ""
+    status, canvas = service.request("canvas.csv", service.tokens["prof"])
+    assert status == 200 and canvas.splitlines()[1].startswith("Points Possible,")
+    assert service.request("canvas.csv", service.tokens["bob"])[0] == 403
+    assert service.request("moodle.csv?id=phone", service.tokens["prof"])[0] == 400
 
 
 def _chromium_driver():
-    pytest.importorskip("selenium", reason="selenium is not installed (pip install selenium)")
+    try:
+        from selenium import webdriver
+    except ImportError:
+        unavailable("selenium is not installed (pip install selenium)")
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.skip("headless Chromium or chromedriver is not installed (Debian: apt-get install chromium-driver)")
-    from selenium import webdriver
+        unavailable("headless Chromium or chromedriver is not installed (Debian: apt-get install chromium-driver)")
     from selenium.webdriver.chrome.service import Service as DriverService
 
     options = webdriver.ChromeOptions()
@@ -416,6 +466,7 @@ def test_the_instructor_pages_in_chromium(service):
         tables = driver.find_elements(By.TAG_NAME, "table")
         rows = tables[0].find_elements(By.CSS_SELECTOR, "tbody tr")
         assert set(CLASS) <= {row.find_element(By.TAG_NAME, "th").text for row in rows}
+        assert driver.find_element(By.ID, "canvas-csv").get_attribute("href") == f"{service.url}canvas.csv"
         functions = tables[1].text
         assert "conv2d_manual" in functions and "maxpool_manual" in functions and "%" in functions
         width = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")

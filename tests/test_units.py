@@ -127,6 +127,9 @@ def test_grader_lines_in_a_students_cell_become_pass():
         "import numpy as np\nfrom autograder.inline import check\nif True:\n    check('conv2d_manual', f)\ncheck(x)"
     )
     assert without_grader_lines(source) == "import numpy as np\npass\nif True:\n    pass\ncheck(x)"
+    # the grading service's submit(), saved in the notebook it sends
+    source = "from autograder.frontends.submit import submit\nanswer = submit()\nsubmit('a.ipynb')\nsubmitted = 1"
+    assert without_grader_lines(source) == "pass\npass\npass\nsubmitted = 1"
 
 
 def test_a_failed_cell_is_summed_up_with_its_line():

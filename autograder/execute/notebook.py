@@ -2,8 +2,9 @@
 
 Test cells (nbgrader grade cells that are not answers) are never run in the
 sandbox: the grader calls the functions itself. In the student's other cells,
-lines that import the grader or re-run its ``check()`` become ``pass`` (the grader
-does not exist in the sandbox); the rest of the cell runs.
+lines that import the grader, re-run its ``check()`` or call ``submit()`` (the grading
+service's, ``answer = submit()`` too) become ``pass`` (the grader does not exist in the
+sandbox); the rest of the cell runs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 
 from ..core import cells, intake
 
-_GRADER_LINE = re.compile(r"""^(\s*)(from\s+autograder\b.*|import\s+autograder\b.*|check\(\s*["'].*\))\s*$""")
+_GRADER_LINE = re.compile(
+    r"""^(\s*)(from\s+autograder\b.*|import\s+autograder\b.*|check\(\s*["'].*\)|([A-Za-z_]\w*\s*=\s*)?submit\(.*\))\s*$"""
+)
 
 
 class NotebookError(ValueError):
@@ -67,8 +70,8 @@ def parse(text: str, name: str) -> dict:
 
 
 def without_grader_lines(source: str) -> str:
-    """``source`` with each line that imports the grader or calls ``check(...)``
-    replaced by ``pass`` at the same indent (so blocks stay valid)."""
+    """``source`` with each line that imports the grader, calls ``check(...)`` or
+    ``submit(...)`` replaced by ``pass`` at the same indent (so blocks stay valid)."""
     return "\n".join(_GRADER_LINE.sub(r"\1pass", line) for line in source.split("\n"))
 
 

@@ -12,7 +12,8 @@ a JupyterHub the user's hub token)::
 
 Pages (instructors; a browser logs in at /login with a token, or through the hub):
 ``/`` class progress, ``/students/<id>``, ``/submissions/<id>/feedback``,
-``POST /publish``, ``POST /unpublish``, ``/grades.csv``.
+``POST /publish``, ``POST /unpublish``, ``/grades.csv``, ``/canvas.csv`` and
+``/moodle.csv?id=email|username|idnumber`` (the LMS exports).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuth
 from tornado import web
 
 from ..core.course import ASSIGNMENTS
+from ..report import lms
 from . import identity, pages
 from .grading import RateLimited, Refused, Service
 from .store import Setting
@@ -201,13 +203,15 @@ class ClassPage(Base):
             self.redirect(f"{self.settings['prefix']}students/{asker.name}")
             return
         published = {a for a in ASSIGNMENTS if self.service.published(a)}
+        rows = self.service.submissions()
         self.finish(
             pages.class_page(
-                self.service.submissions(),
+                rows,
                 self.settings["roster"] or [],
                 published,
                 self.xsrf_token.decode(),
                 self.settings["prefix"],
+                pages.lms_export(rows, self.settings["roster_rows"], "canvas").problems(),
             )
         )
 
@@ -254,6 +258,21 @@ class GradesCsv(Base):
         self.finish(pages.grades_csv(self.service.submissions()))
 
 
+class LmsCsv(Base):
+    """``/canvas.csv`` and ``/moodle.csv?id=email|username|idnumber``."""
+
+    @web.authenticated
+    def get(self, to: str):
+        self.instructor()
+        moodle_id = self.get_query_argument("id", "email")
+        if moodle_id not in lms.MOODLE_IDS:
+            raise web.HTTPError(400, f"id must be one of {sorted(lms.MOODLE_IDS)}")
+        export = pages.lms_export(self.service.submissions(), self.settings["roster_rows"], to, moodle_id)
+        self.set_header("Content-Type", "text/csv; charset=utf-8")
+        self.set_header("Content-Disposition", f'attachment; filename="{to}.csv"')
+        self.finish(export.text)
+
+
 class Login(Base):
     """Standalone: a browser logs in with a token once, then carries a signed cookie."""
 
@@ -296,13 +315,15 @@ def cookie_secret(service: Service) -> bytes:
         return bytes.fromhex(row.value)
 
 
-def make_app(service: Service, roster: list[str] | None = None, hub: Hub | None = None) -> web.Application:
-    """The Tornado application; ``hub``: running as a JupyterHub service (its prefix and
-    OAuth client from JupyterHub's environment variables)."""
+def make_app(service: Service, roster: list[dict[str, str]] | None = None, hub: Hub | None = None) -> web.Application:
+    """The Tornado application; ``roster``: its rows (``identity.roster``; none: anyone
+    may submit); ``hub``: running as a JupyterHub service (its prefix and OAuth client from
+    JupyterHub's environment variables)."""
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/") if hub else "/"
     settings = {
         "service": service,
-        "roster": None if roster is None else set(roster),
+        "roster": None if roster is None else {row["student"] for row in roster},
+        "roster_rows": roster or [],
         "hub": hub,
         "prefix": prefix,
         "cookie_secret": cookie_secret(service),
@@ -320,6 +341,7 @@ def make_app(service: Service, roster: list[str] | None = None, hub: Hub | None 
         (r"publish", Publish),
         (r"unpublish", Unpublish),
         (r"grades.csv", GradesCsv),
+        (r"(canvas|moodle).csv", LmsCsv),
     ]
     routes.append((r"oauth_callback", HubOAuthCallbackHandler) if hub else (r"login", Login))
     return web.Application(

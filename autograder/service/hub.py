@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import sys
 
+from jupyterhub.services.service import Service
+
 
 def add_grading_service(
     c,
@@ -25,6 +27,7 @@ def add_grading_service(
     instructor_group: str = "instructors",
     args: tuple[str, ...] = (),
     environment: dict[str, str] | None = None,
+    start_seconds: int = 300,
 ) -> None:
     """Register the service in a JupyterHub configuration ``c``.
 
@@ -35,14 +38,18 @@ def add_grading_service(
         instructor_group: hub group whose members see the class and publish results.
         args: more ``serve`` options (``--workers 4``, ``--roster roster.csv``, ...).
         environment: variables for the service's process (e.g. ``PYTHONPATH``).
+        start_seconds: how long the hub waits for the service to answer before it gives up
+            and exits (the service's ``timeout``, JupyterHub 6.0 and later; its default of
+            30 s is too short on a busy machine: the warm workers load TensorFlow first).
     """
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "autograder", "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)]
     command += ["--instructor-group", instructor_group, *args]
+    service = {"name": name, "url": url, "command": command, "oauth_no_confirm": True, "environment": environment or {}}
+    if "timeout" in Service.class_traits():  # JupyterHub 6.0 and later
+        service["timeout"] = start_seconds
     services = _list(c.JupyterHub, "services")
-    services.append(
-        {"name": name, "url": url, "command": command, "oauth_no_confirm": True, "environment": environment or {}}
-    )
+    services.append(service)
     c.JupyterHub.services = services
     access = f"access:services!service={name}"
     roles = _list(c.JupyterHub, "load_roles")

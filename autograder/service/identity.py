@@ -30,9 +30,17 @@ def check_name(name: str, what: str = "student") -> str:
     return name
 
 
+def roster(path: str) -> list[dict[str, str]]:
+    """The rows of a roster file (``autograder.report.lms.read_roster``), student ids checked."""
+    rows = read_roster(path)
+    for row in rows:
+        check_name(row["student"])
+    return rows
+
+
 def roster_students(path: str) -> list[str]:
     """The student ids of a roster file, checked."""
-    return [check_name(row["student"]) for row in read_roster(path)]
+    return [row["student"] for row in roster(path)]
 
 
 def issue_tokens(sessions: sessionmaker, students: list[str], instructors: list[str] = ()) -> list[tuple[str, str]]:

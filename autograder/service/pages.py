@@ -1,5 +1,6 @@
 """The instructor's pages: class progress, per-function pass rates, each student's
-latest and best submission with its feedback, publishing hidden results, grades.csv.
+latest and best submission with its feedback, publishing hidden results, grades.csv and
+the LMS exports (Canvas, Moodle).
 
 Server-rendered HTML with the feedback pages' style (``autograder.report.reports``):
 every text from a submission is escaped, and nothing is loaded from elsewhere.
@@ -13,14 +14,14 @@ import html
 import io
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from ..core.course import ASSIGNMENTS
 from ..core.results import NotebookResult
-from ..report import document, reports
+from ..report import document, files, lms, reports
 from .store import Submission, utc
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def graded(rows: list[Submission]) -> list[Submission]:
@@ -89,17 +90,35 @@ def _score(row: Submission | None, prefix: str) -> str:
     return f'<a href="{link}">{result.score:g} / {result.max_score:g}</a>'
 
 
-def class_page(rows: list[Submission], students: list[str], published: set[str], xsrf: str, prefix: str = "/") -> str:
+def class_page(
+    rows: list[Submission],
+    students: list[str],
+    published: set[str],
+    xsrf: str,
+    prefix: str = "/",
+    export_problems: Sequence[str] = (),
+) -> str:
     """Class progress: per student and assignment the latest and best score, what is
-    waiting, per-function pass rates, and a publish form per assignment."""
+    waiting, the downloads (grades.csv, the LMS exports and what they leave out:
+    ``export_problems``), per-function pass rates, and a publish form per assignment."""
     found = latest_and_best(rows)
     waiting = sum(r.status in ("queued", "grading") for r in rows)
     names = sorted(set(students) | {r.student for r in rows})
+    at = html.escape(prefix)
     body = ["<h1>Grading service: class progress</h1>"]
     body.append(
         f"<p>{len(rows)} submissions from {len({r.student for r in rows})} students; "
-        f'{waiting} waiting to be graded. <a href="{html.escape(prefix)}grades.csv">Download grades.csv</a> (best score per assignment).</p>'
+        f'{waiting} waiting to be graded. <a href="{at}grades.csv">Download grades.csv</a> (best score per assignment).</p>'
     )
+    body.append(
+        f'<p>LMS exports of the best scores: <a href="{at}canvas.csv" id="canvas-csv">Canvas gradebook</a>; '
+        f'Moodle grade import by <a href="{at}moodle.csv?id=email" id="moodle-csv">email address</a>, '
+        f'<a href="{at}moodle.csv?id=username">username</a> or <a href="{at}moodle.csv?id=idnumber">ID number</a>. '
+        "Identifier columns come from the roster (<code>serve --roster</code>).</p>"
+    )
+    if export_problems:
+        body += [f"<details><summary>What the LMS exports leave out ({len(export_problems)})</summary><ul>"]
+        body += [*(f"<li>{html.escape(p)}</li>" for p in export_problems), "</ul></details>"]
     head = ["student"] + [f"<code>{html.escape(a)}</code> latest / best" for a in ASSIGNMENTS]
     table = []
     for student in names:
@@ -185,17 +204,20 @@ def _when(moment) -> str:
     return "" if moment is None else utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def inert(cell: object) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def grades_csv(rows: list[Submission]) -> str:
     """grades.csv of each student's best submission per assignment (the batch grader's
     columns, ``autograder.report.reports.grades_table``)."""
     best = [result_of(b) for _latest, b in latest_and_best(rows).values()]
     header, table = reports.grades_table(best)
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([[inert(c) for c in r] for r in [header, *table]])
+    csv.writer(out, lineterminator="\n").writerows([[files.inert_cell(c) for c in r] for r in [header, *table]])
     return out.getvalue()
+
+
+def lms_export(rows: list[Submission], roster: list[dict[str, str]], to: str, moodle_id: str = "email") -> lms.Export:
+    """The batch grader's LMS export (``autograder.report.lms.export``: Canvas's gradebook
+    or Moodle's grade import) of each student's best submission per assignment; the
+    identifier columns come from ``roster`` (rows of ``lms.read_roster``), and students
+    not on it are left out and named in ``Export.problems``."""
+    best = [result_of(b) for _latest, b in latest_and_best(rows).values()]
+    return lms.export(best, roster, to, moodle_id)

@@ -42,9 +42,9 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     log = logging.getLogger("autograder.service")
     sessions = open_database(db)
-    students = identity.roster_students(roster) if roster else None
-    if students:
-        identity.enrol(sessions, students)
+    rows = identity.roster(roster) if roster else None
+    if rows:
+        identity.enrol(sessions, [row["student"] for row in rows])
     rate_limits = RateLimits.load(limits) if limits else RateLimits()
     if sandbox_limits.threads == 0:  # submissions run side by side: no more TensorFlow threads than cores
         sandbox_limits = dataclasses.replace(sandbox_limits, threads=max(1, (os.cpu_count() or 1) // workers))
@@ -57,7 +57,7 @@ def serve(
         again = service.recover()
         if again:
             log.info("grading %d submissions received before a restart: %s", len(again), again)
-        app = make_app(service, students, hub)
+        app = make_app(service, rows, hub)
         return asyncio.run(_run(app, host, port, log, hub))
     finally:
         service.close()
