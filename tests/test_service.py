@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from autograder.core.course import ASSIGNMENTS
 from autograder.frontends import batch, submit
+from autograder.report import files
 from autograder.service import bucket, pages, store
 from autograder.service.bucket import RateLimit, RateLimits, allowance
 from bench import synth

@@ -23,7 +23,6 @@ from ..report import document, files, lms, reports
 from .store import Submission, utc
 
 
-
 def graded(rows: list[Submission]) -> list[Submission]:
     return [r for r in rows if r.status == "graded" and r.result is not None]
 
