@@ -15,9 +15,11 @@ from autograder.judge.engine import Grader
 from bench import synth
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# One reference cache for the whole session (shared by the subprocesses the tests start),
-# never the developer's own.
-os.environ["AUTOGRADER_CACHE"] = tempfile.mkdtemp(prefix="autograder-test-cache-")
+# One reference cache for the whole session (shared by the subprocesses the tests start,
+# and by the workers of ``-n 2``, which inherit it from the run that started them), never
+# the developer's own.
+if "PYTEST_XDIST_WORKER" not in os.environ:
+    os.environ["AUTOGRADER_CACHE"] = tempfile.mkdtemp(prefix="autograder-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_LIMITS = Limits(cell_seconds=4.0, submission_seconds=120.0)

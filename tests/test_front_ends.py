@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,7 @@ def full(assignment: str) -> float:
     return sum(c.points for c in ASSIGNMENTS[assignment].checks())
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory) -> dict[tuple[str, str], dict]:
-    out = tmp_path_factory.mktemp("reports")
+def _batch(out: Path) -> dict[tuple[str, str], dict]:
     cmd = [sys.executable, "-m", "autograder", "grade", str(SAMPLE), "--out", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, env=ENV, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -43,8 +42,7 @@ def batch(tmp_path_factory) -> dict[tuple[str, str], dict]:
     return results
 
 
-@pytest.fixture(scope="module")
-def selfcheck() -> dict[tuple[str, str], float]:
+def _selfcheck() -> dict[tuple[str, str], float]:
     notebooks = sorted(SAMPLE.glob("*/*/*.ipynb"))
     cmd = [sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider"]
     for nb in notebooks:
@@ -62,11 +60,9 @@ def run_nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["nbgrader", *args], capture_output=True, text=True, timeout=1800, env=ENV, cwd=course)
 
 
-@pytest.fixture(scope="module")
-def autograded(tmp_path_factory) -> tuple[Path, dict[str, subprocess.CompletedProcess]]:
+def _autograde(course: Path) -> tuple[Path, dict[str, subprocess.CompletedProcess]]:
     """Real nbgrader on a copy of the course: generate, then autograde the sample class,
     one command per assignment; the course folder and each command's run."""
-    course = tmp_path_factory.mktemp("course")
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "solutions", course / "solutions")
     shutil.copytree(SAMPLE, course / "submitted")
@@ -74,6 +70,39 @@ def autograded(tmp_path_factory) -> tuple[Path, dict[str, subprocess.CompletedPr
     proc = run_nbgrader(course, "generate_assignment", "*", "--force")  # every assignment, one nbgrader start
     assert proc.returncode == 0, proc.stderr[-3000:]
     return course, {a: run_nbgrader(course, "autograde", a, "--force") for a in assignments}
+
+
+@pytest.fixture(scope="module")
+def front_ends(request, tmp_path_factory, grader) -> dict[str, Future]:
+    """The front ends the selected tests of this module need, started at once (the self-check
+    grades one notebook at a time, nbgrader spends much of its time in its own pass over the
+    notebooks: side by side they share the cores), each a Future of what it returns. The
+    Keras references are computed first, once, into the session's cache that all of them read."""
+    for assignment in sorted({a for _, a in GRADED}):
+        grader.references(ASSIGNMENTS[assignment])
+    needed = {name for item in request.session.items if item.module is request.module for name in item.fixturenames}
+    runs = {
+        "batch": lambda: _batch(tmp_path_factory.mktemp("reports")),
+        "selfcheck": _selfcheck,
+        "autograded": lambda: _autograde(tmp_path_factory.mktemp("course")),
+    }
+    with ThreadPoolExecutor(len(runs)) as pool:
+        yield {name: pool.submit(run) for name, run in runs.items() if name in needed}
+
+
+@pytest.fixture(scope="module")
+def batch(front_ends) -> dict[tuple[str, str], dict]:
+    return front_ends["batch"].result()
+
+
+@pytest.fixture(scope="module")
+def selfcheck(front_ends) -> dict[tuple[str, str], float]:
+    return front_ends["selfcheck"].result()
+
+
+@pytest.fixture(scope="module")
+def autograded(front_ends) -> tuple[Path, dict[str, subprocess.CompletedProcess]]:
+    return front_ends["autograded"].result()
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,8 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = "agtest"
-LIMITS = ["--cell-seconds", "5", "--submission-seconds", "60"]
+LIMITS = ["--cell-seconds", "5", "--submission-seconds", "60", "--fork-seconds", "5"]
+"""Should an attack stop a fork server (denial_stop), it is given up after 5 s, not the 20 s of production."""
 CLI_SECONDS = 180
 """The batch must finish within this, even when an attack stops the fork server."""
 FULL = sum(c.points for c in attacks.SPEC.checks())

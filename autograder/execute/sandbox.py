@@ -88,6 +88,13 @@ class Limits:
     processes: int = field(
         default=512, metadata={"help": "processes and threads a submission's user may have", "unit": "processes"}
     )
+    fork_seconds: float = field(
+        default=20.0,
+        metadata={
+            "help": "wall time a fork server may take to start a submission's child before it is replaced",
+            "unit": "s",
+        },
+    )
 
     def __post_init__(self):
         for f in dataclasses.fields(self):

@@ -99,7 +99,7 @@ class Grader:
         kinds = {sandbox.kind_of(c) for c in checks} or {"tf"}
         with self._lock:
             for kind in kinds - set(self._servers):
-                self._servers[kind] = ForkServer(kind)
+                self._servers[kind] = ForkServer(kind, fork_seconds=self.limits.fork_seconds)
             return {k: self._servers[k] for k in kinds}
 
     def warm_up(self) -> None:
