@@ -63,7 +63,8 @@ from ..report.report_text import format_function_report
 from .nbgrader_ahead import GradingAhead, Job, Plan, grader_key, store_for
 
 FEEDBACK_TEMPLATES = Path(__file__).with_name("templates")
-"""The folder of the course's feedback template, ``course_feedback`` (``HTMLExporter.extra_template_basedirs``)."""
+"""The folder of the course's feedback template, ``course_feedback`` (named in ``nbgrader_config.py``'s
+``HTMLExporter.extra_template_basedirs``)."""
 
 _graders: dict[tuple[Limits, str], Grader] = {}
 _ahead: dict[tuple[Limits, str, str], GradingAhead] = {}
@@ -95,7 +96,8 @@ def _on_ctrl_c(etype, value, tb, default=sys.excepthook) -> None:
             os.kill(pid, signal.SIGINT)
         except ProcessLookupError:
             pass
-    atexit._run_exitfuncs()  # the shared graders' close (os._exit skips it)
+    for grader in _graders.values():  # what atexit would do, which os._exit skips
+        grader.close()
     logging.shutdown()
     sys.stderr.flush()
     os._exit(130)
