@@ -1,9 +1,11 @@
 """nbgrader configuration for the course (loaded by every nbgrader command run here)."""
 
+import importlib.util
 import os
 import sys
 import warnings
 
+import nbgrader
 from sqlalchemy.exc import SAWarning
 
 _here = os.path.dirname(os.path.abspath(__file__))
@@ -77,9 +79,17 @@ c.Execute.startup_timeout = 120
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"absl::InitializeLog|cpu_feature_guard|oneDNN|UserWarning|DeprecationWarning"
 
-# Feedback shows the graded test cells without their hidden-test source.
+# Feedback shows the graded test cells without their hidden-test source, wraps long
+# outputs instead of cutting them off in a sideways-scrolling box, and loads nothing
+# from the network: the course's template is nbgrader's without its MathJax script
+# (formulas stay as their TeX source), from autograder/frontends/templates.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "autograder.frontends.nbgrader_plugin.ClearHiddenTestsInFeedback",
+    "autograder.frontends.nbgrader_plugin.FeedbackStyle",
+]
+c.HTMLExporter.template_name = "course_feedback"
+c.HTMLExporter.extra_template_basedirs = [  # the course's (found without importing it), then nbgrader's
+    os.path.join(os.path.dirname(importlib.util.find_spec("autograder").origin), "frontends", "templates"),
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
 ]

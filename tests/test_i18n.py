@@ -221,6 +221,36 @@ def test_check_in_a_notebook_follows_its_saved_metadata_over_the_environment(tmp
     assert np.isclose(inline.check("conv_output_shape", _wrong_shape), 0.0)
 
 
+def test_the_pictures_titles_are_korean_in_a_font_that_has_their_glyphs(english):
+    """The heatmaps of a wrong map title their panels in the feedback's language, drawn
+    in a font matplotlib finds with Hangul glyphs (not DejaVu Sans, which would draw
+    empty boxes): matplotlib draws the titles in it without a "Glyph missing" warning."""
+    import warnings
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    from autograder.core.excerpts import excerpt
+    from autograder.report import pictures
+
+    expected = np.arange(16.0).reshape(4, 4)
+    got = expected.copy()
+    got[1, 2] = 0.0
+    wrong = excerpt(expected, got, "conv2d_manual")
+    with i18n.language("ko"):
+        titles, font = pictures.titles()
+        in_korean = pictures.png(wrong)
+    assert len(titles) == 3 and all(re.fullmatch(r"[\uac00-\ud7a3]+", t) for t in titles), titles
+    assert len(set(titles)) == 3
+    figure = Figure()
+    figure.text(0.1, 0.5, " ".join(titles), fontproperties=FontProperties(fname=font))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for each box it draws
+        FigureCanvasAgg(figure).draw()
+    assert in_korean != pictures.png(wrong)  # in English (the test's language) the titles differ
+
+
 # ----------------------------------------------------------------------------------------------
 # The notebooks' Korean cells
 

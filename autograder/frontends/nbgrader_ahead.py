@@ -347,11 +347,17 @@ def serve(store: Path) -> int:
             took = time.monotonic() - start
             print(f"{job.student}/{job.assignment}: {entry.error or 'graded'} ({took:.1f} s)", flush=True)
 
-        with ThreadPoolExecutor(max_workers=plan.workers) as pool:
+        pool = ThreadPoolExecutor(max_workers=plan.workers)
+        try:
             list(pool.map(run, plan.jobs))
+        finally:  # on Ctrl-C (the command that started it was interrupted): no new job, the running ones kept
+            pool.shutdown(wait=True, cancel_futures=True)
     except GraderError as err:  # e.g. no namespaces: each command grades (and reports) on its own
         print(f"grader ahead stopped: {err}", flush=True)
         return 1
+    except KeyboardInterrupt:
+        print("grader ahead stopped: the command was interrupted", flush=True)
+        return 130
     finally:
         grader.close()
     return 0

@@ -24,6 +24,10 @@ The rest of the course's nbgrader pipeline (``nbgrader_config.py``):
   cannot match to the gradebook is ignored as a grade cell (logged) instead of failing.
 - ``SubmissionExporter`` is ``Autograde.exporter_class``: a file that is not a
   readable notebook scores 0 with a one-line warning, and the class is graded.
+- ``FeedbackStyle`` and ``ClearHiddenTestsInFeedback`` are ``GenerateFeedback``'s
+  preprocessors, with the template ``templates/course_feedback`` (``FEEDBACK_TEMPLATES``):
+  a page that wraps its outputs, loads nothing from the network, and shows no hidden
+  test's source.
 """
 
 from __future__ import annotations
@@ -32,17 +36,21 @@ import atexit
 import copy
 import dataclasses
 import glob
+import logging
 import os
+import signal
+import sys
 from pathlib import Path
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
+from nbconvert.preprocessors import Preprocessor
 from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
-from traitlets import Bool, CaselessStrEnum, Float, HasTraits, Integer
+from traitlets import Bool, CaselessStrEnum, Float, HasTraits, Integer, List
 
 from ..core import cells, i18n, intake
 from ..core.course import ASSIGNMENTS, Assignment, default_secret_warning
@@ -55,8 +63,14 @@ from ..report import pictures
 from ..report.report_text import format_function_report
 from .nbgrader_ahead import GradingAhead, Job, Plan, grader_key, store_for
 
+FEEDBACK_TEMPLATES = Path(__file__).with_name("templates")
+"""The folder of the course's feedback template, ``course_feedback`` (named in ``nbgrader_config.py``'s
+``HTMLExporter.extra_template_basedirs``)."""
+
 _graders: dict[tuple[Limits, str], Grader] = {}
 _ahead: dict[tuple[Limits, str, str], GradingAhead] = {}
+_started: list[int] = []
+"""The pids of the graders ahead this process started."""
 
 
 def shared_grader(limits: Limits, isolation: str = "namespaces") -> Grader:
@@ -66,6 +80,28 @@ def shared_grader(limits: Limits, isolation: str = "namespaces") -> Grader:
         _graders[limits, isolation] = grader = Grader(limits, isolation=isolation)
         atexit.register(grader.close)
     return _graders[limits, isolation]
+
+
+def _on_ctrl_c(etype, value, tb, default=sys.excepthook) -> None:
+    """``sys.excepthook`` of an ``nbgrader autograde`` command: on Ctrl-C, nbgrader has
+    logged "Canceled" and removed the submission it was working on, and every one it
+    finished is in the gradebook and ``autograded/``. The command then stops the
+    grader ahead it started (which finishes the submissions it is grading, keeps their
+    results in the store and starts no other), closes its own grader and exits with
+    status 130, without Python's traceback; a second Ctrl-C exits at once."""
+    if not issubclass(etype, KeyboardInterrupt):
+        return default(etype, value, tb)
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    for pid in _started:
+        try:
+            os.kill(pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass
+    for grader in _graders.values():  # what atexit would do, which os._exit skips
+        grader.close()
+    logging.shutdown()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def _capped(text: str, limit: int) -> str:
@@ -204,6 +240,33 @@ class SubmissionExporter(NotebookExporter):
         return nb
 
 
+class ClearHiddenTestsInFeedback(ClearHiddenTests):
+    """nbgrader's ``ClearHiddenTests``, for ``GenerateFeedback``: the autograded notebook's
+    test cells hold their hidden tests again (``OverwriteCells`` restores them), and the
+    feedback shows none of their source.
+
+    nbgrader's preprocessors declare ``display_data_priority`` as a plain trait, which
+    shadows nbconvert's configurable one; the HTML exporter configures it for every
+    preprocessor, so nbgrader's class warns "Config option `display_data_priority` not
+    recognized". Declared configurable here, as nbgrader's own ``GetGrades`` does.
+    """
+
+    display_data_priority = List(ClearHiddenTests.display_data_priority.default_value).tag(config=True)
+
+
+class FeedbackStyle(Preprocessor):
+    """Adds the course's ``feedback.css`` to the styles the feedback template inlines
+    (after the code colours that nbconvert's template puts there): outputs and code
+    wrap at the page's width."""
+
+    enabled = Bool(True)  # nbgrader registers its preprocessors without enabling them
+
+    def preprocess(self, nb, resources):
+        css = (FEEDBACK_TEMPLATES / "course_feedback" / "feedback.css").read_text()
+        resources.setdefault("inlining", {}).setdefault("css", []).append(css)
+        return nb, resources
+
+
 def _limit_trait(limit: dataclasses.Field) -> Float | Integer:
     """The configurable trait of one sandbox limit: its default, help and unit as ``Limits`` describes them."""
     trait = Float if isinstance(limit.default, float) else Integer
@@ -246,6 +309,10 @@ class SandboxAutograde(NbGraderPreprocessor, _LimitTraits):
 
     _warned = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sys.excepthook = _on_ctrl_c
+
     def preprocess(self, nb, resources):
         if self.strict or not self._warned:
             warning = default_secret_warning(self.strict)
@@ -273,10 +340,14 @@ class SandboxAutograde(NbGraderPreprocessor, _LimitTraits):
         if result.grader_error:
             raise RuntimeError(f"sandbox grading failed (grader error, not the student's): {result.grader_error}")
         by_function = {f: [c for c in result.checks if c.function == f] for f in assignment.functions}
+        count = 0  # the cells' numbers as a kernel gives them: each cell that ran, in order
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
             function = cells.tested_function(cell)
+            executed = function in by_function or index in result.cells  # checks made, or the cell run
+            count += executed
+            cell.execution_count = count if executed else None
             if function in by_function:
                 checks = by_function[function]
                 points = min(totals(checks)[0], float(cells.marks(cell).get("points", 0)))
@@ -288,7 +359,7 @@ class SandboxAutograde(NbGraderPreprocessor, _LimitTraits):
                 cell.outputs = [
                     new_output("stream", name="stdout", text=report + "\n"),
                     *(new_output("display_data", data=bundle) for bundle in shown),
-                    new_output("execute_result", data={"text/plain": repr(round(points, 6))}, execution_count=None),
+                    new_output("execute_result", data={"text/plain": repr(round(points, 6))}, execution_count=count),
                 ]
             else:
                 ran = result.cells.get(index, CellRun())
@@ -317,6 +388,7 @@ class SandboxAutograde(NbGraderPreprocessor, _LimitTraits):
             plan = Plan(grader_key(limits, self.isolation), limits, self.isolation, workers, jobs)
             _ahead[key], pid = GradingAhead.start(store_for(course.root), plan)
             if pid:
+                _started.append(pid)
                 self.log.info(
                     "SandboxAutograde: grading %d submissions of %d assignments ahead in the background (pid %d)",
                     len(jobs),

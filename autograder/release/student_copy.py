@@ -75,6 +75,7 @@ STUDENT_DEPENDENCIES = (
     "pytest>=8",  # the self-check
     "scikit-learn>=1.3",  # 04's digits
     "matplotlib>=3.7",  # the notebooks' figures and check()'s pictures
+    "koreanize-matplotlib>=0.1.1",  # a Hangul font for the pictures' titles in Korean
     "pillow>=9",
 )
 """What a student installs: the notebooks' runtime and the self-check; none of the

@@ -7,9 +7,11 @@ first difference is ringed on all three, every differing cell is crossed on the
 difference, small windows print their values, and the caption says the coordinates
 and the values in words. The colours are matplotlib's (viridis for the values, a
 diverging red-blue for the difference), the drawing is Pillow's (matplotlib's own
-imaging library) in DejaVu Sans, the font matplotlib ships: a few milliseconds a
-picture where matplotlib's text layout takes a tenth of a second, and nothing of
-pyplot's state is touched in a student's kernel.
+imaging library): a few milliseconds a picture where matplotlib's text layout takes a
+tenth of a second, and nothing of pyplot's state is touched in a student's kernel. The
+panels' titles are in the feedback's language, in a font that has their glyphs
+(``autograder.report.fonts``: DejaVu Sans, or a Hangul font for Korean); where no font
+at hand has them, in English.
 
 Visibility follows ``autograder.report.report_text``: a hidden check's picture only
 where its details are shown (``show_hidden``, grades published).
@@ -22,13 +24,13 @@ import functools
 import html
 import io
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 
 from ..core.excerpts import Excerpt
 from ..core.i18n import _
 from ..core.results import CheckResult
+from . import fonts
 
 VALUES_UP_TO = 16
 """Maps of at most this many cells in the window print each cell's value."""
@@ -138,14 +140,23 @@ def _text_colour(rgb: np.ndarray) -> str:
     return "black" if float(rgb @ np.array([0.299, 0.587, 0.114])) > 0.5 else "white"
 
 
+ENGLISH_TITLES = ("expected", "got", "difference")
+
+
+def titles() -> tuple[tuple[str, str, str], str]:
+    """The three panels' titles in the current language, and the file of the bold font
+    that draws them; in English (DejaVu Sans) when no font at hand has their glyphs."""
+    translated = (_("expected"), _("got"), _("difference"))
+    path = fonts.font_file("".join(translated), bold=True)
+    return (translated, path) if path else (ENGLISH_TITLES, fonts.dejavu(bold=True))
+
+
 @functools.cache
-def _font(size: int, bold: bool = False):
-    """DejaVu Sans, the font matplotlib ships, at ``size`` pixels."""
-    import matplotlib
+def _font(path: str, size: int):
+    """The font in file ``path`` at ``size`` pixels."""
     from PIL import ImageFont
 
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), size)
+    return ImageFont.truetype(path, size)
 
 
 def _image(excerpt: Excerpt):
@@ -165,15 +176,16 @@ def _image(excerpt: Excerpt):
     low, high = (float(both.min()), float(both.max())) if both.size else (0.0, 1.0)
     finite = np.abs(difference[np.isfinite(difference)])
     spread = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    (expected_title, got_title, difference_title), title_font = titles()
     panels = [
-        ("expected", expected, _colours("viridis", expected, low, high), None),
-        ("got", got, _colours("viridis", got, low, high), (low, high, "viridis")),
-        ("difference", difference, _colours("RdBu_r", difference, -spread, spread), (-spread, spread, "RdBu_r")),
+        (expected_title, expected, _colours("viridis", expected, low, high), None),
+        (got_title, got, _colours("viridis", got, low, high), (low, high, "viridis")),
+        (difference_title, difference, _colours("RdBu_r", difference, -spread, spread), (-spread, spread, "RdBu_r")),
     ]
     scales = _GAP + _BAR + _SCALE
     canvas = Image.new("RGB", (_LEFT + 3 * slot + 2 * _GAP + 2 * scales - _GAP + 4, _TOP + height + _BOTTOM), "white")
     draw = ImageDraw.Draw(canvas)
-    small, bold = _font(10), _font(12, bold=True)
+    small, bold = _font(fonts.dejavu(), 10), _font(title_font, 12)
     row, col = excerpt.cell
     first = (row - excerpt.top, col - excerpt.left)
     row_step, col_step = (1 if n <= 8 else 2 for n in (rows, cols))
@@ -184,16 +196,16 @@ def _image(excerpt: Excerpt):
     x = _LEFT
     for title, numbers, rgb, scale in panels:
         left = x + (slot - width) // 2
-        if title == "expected":
+        if title == expected_title:
             for i in range(0, rows, row_step):
                 draw.text((left - _LEFT / 2, _TOP + (i + 0.5) * size), str(excerpt.top + i), "black", small, "mm")
-        crossed = differs if title == "difference" else None
+        crossed = differs if title == difference_title else None
         paste(_pixels(rgb, size, first, crossed, values), left - _RING, _TOP - _RING)
         draw.text((left + width / 2, _TOP / 2), title, "black", bold, "mm")
         for j in range(0, cols, col_step):
             where = (left + (j + 0.5) * size, _TOP + height + _BOTTOM / 2)
             draw.text(where, str(excerpt.left + j), "black", small, "mm")
-        printed = values & (differs if title == "difference" else True)
+        printed = values & (differs if crossed is not None else True)
         for i, j in zip(*np.nonzero(~np.isfinite(numbers) | printed)):
             value = numbers[i, j]
             words = f"{value:.3g}" if np.isfinite(value) else str(value)
