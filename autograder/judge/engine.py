@@ -23,7 +23,7 @@ from pathlib import Path
 from ..core import course, i18n
 from ..core.i18n import _
 from ..core.results import NotebookResult, all_failed
-from ..core.spec import Check
+from ..core.spec import Check, hidden_inputs_digest
 from ..execute import notebook, sandbox
 from ..execute.forkserver import ForkServer
 from ..execute.sandbox import GraderError, Limits
@@ -48,6 +48,14 @@ def cell_error_summary(error: str) -> str:
     if code:
         return _("{error} (line {number}: {code})").format(error=lines[-1], number=number, code=code)
     return _("{error} (line {number})").format(error=lines[-1], number=number)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Drawn:
+    """Checks and the future of their Keras references (plain data, in check order)."""
+
+    checks: list[Check]
+    references: Future
 
 
 class Grader:
@@ -83,8 +91,11 @@ class Grader:
         self._lock = threading.Lock()
         self._servers: dict[str, ForkServer] = {}
         self._pool: Executor | None = None
-        self._checks: dict[str, list[Check]] = {}
-        self._references: dict[str, Future] = {}
+        self._public: dict[str, _Drawn] = {}
+        """Assignment -> its public checks and their references (once per Grader)."""
+        self._drawn: dict[tuple[str, str], _Drawn] = {}
+        """(assignment, student) -> the hidden checks drawn for the student and their
+        references, from ``prepare`` until that notebook is graded."""
         self._demos: dict[str, dict[str, str]] = {}
         self.references_computed = 0
         """Checks whose references this Grader computed (0 when all came from the cache)."""
@@ -110,11 +121,22 @@ class Grader:
         for server in servers:
             sandbox.probe(server, self.limits, self.isolation)
 
-    def checks(self, assignment: course.Assignment) -> list[Check]:
+    def checks(self, assignment: course.Assignment, student: str = "") -> list[Check]:
+        """The checks a notebook of ``student`` is graded by: the public ones, then the hidden
+        ones drawn for ``student`` (see ``autograder.author.hidden.rng``)."""
         with self._lock:
-            if assignment.name not in self._checks:
-                self._checks[assignment.name] = assignment.checks(self.hidden)
-            return self._checks[assignment.name]
+            drawn = self._drawn.get((assignment.name, student))
+        public = self._public_checks(assignment)
+        return public + (drawn.checks if drawn is not None else self._hidden_checks(assignment, student))
+
+    def _public_checks(self, assignment: course.Assignment) -> list[Check]:
+        with self._lock:
+            if assignment.name in self._public:
+                return self._public[assignment.name].checks
+        return assignment.public_checks()
+
+    def _hidden_checks(self, assignment: course.Assignment, student: str) -> list[Check]:
+        return assignment.hidden_checks(student) if assignment.grades_hidden(self.hidden) else []
 
     def demos(self, assignment: course.Assignment) -> dict[str, str]:
         """The release's demonstration cells (none when the release is not at hand)."""
@@ -126,42 +148,73 @@ class Grader:
                     self._demos[assignment.name] = {}
             return self._demos[assignment.name]
 
-    def prepare(self, assignment: course.Assignment) -> Future:
-        """Start the fork servers and the reference computation an assignment needs
-        (once per Grader)."""
-        checks = self.checks(assignment)
-        self.servers(checks)
+    def prepare(self, assignment: course.Assignment, student: str | None = None) -> None:
+        """Start the fork servers and the Keras references an assignment needs: its public
+        references once per Grader and, given a ``student``, the references of the hidden
+        checks drawn for that student (each read from the reference cache when there)."""
         with self._lock:
-            if assignment.name not in self._references:
-                trusted = [dataclasses.replace(c, compare=None) for c in checks]
-                cached = reference_cache.load(trusted)
-                if cached is not None:
-                    future: Future = Future()
-                    future.set_result(cached)
-                else:
-                    if self._pool is None and self.references_in_process:
-                        self._pool = ThreadPoolExecutor(max_workers=1)
-                    elif self._pool is None:  # its own process tree: never forked from a fork server
-                        context = multiprocessing.get_context("spawn")
-                        self._pool = ProcessPoolExecutor(  # Ctrl-C is the grader's to handle, not the worker's
-                            max_workers=1, mp_context=context, initializer=signal.signal, initargs=_IGNORE_CTRL_C
-                        )
-                    future = self._pool.submit(scoring.compute_references, trusted)
-                    future.add_done_callback(functools.partial(self._store, trusted))
-                    self.references_computed += len(trusted)
-                self._references[assignment.name] = future
-            return self._references[assignment.name]
+            if assignment.name not in self._public:
+                public = assignment.public_checks()
+                self._public[assignment.name] = _Drawn(public, self._references_of(public))
+            public = self._public[assignment.name].checks
+            drawn = self._drawn.get((assignment.name, student or ""))
+        if drawn is None:  # drawn outside the lock: the other students' grading goes on
+            hidden = self._hidden_checks(assignment, student or "")
+            if student is not None:
+                with self._lock:
+                    if (assignment.name, student) not in self._drawn:
+                        self._drawn[assignment.name, student] = _Drawn(hidden, self._references_of(hidden))
+        else:
+            hidden = drawn.checks
+        self.servers(public + hidden)
+
+    def _references_of(self, checks: list[Check]) -> Future:
+        """A future of ``checks``' references: from the cache, else computed in the reference
+        worker (and cached when done). Called with ``self._lock`` held."""
+        future: Future = Future()
+        if not checks:
+            future.set_result([])
+            return future
+        trusted = [dataclasses.replace(c, compare=None) for c in checks]
+        cached = reference_cache.load(trusted)
+        if cached is not None:
+            future.set_result(cached)
+            return future
+        if self._pool is None and self.references_in_process:
+            self._pool = ThreadPoolExecutor(max_workers=1)
+        elif self._pool is None:  # its own process tree: never forked from a fork server
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(  # Ctrl-C is the grader's to handle, not the worker's
+                max_workers=1, mp_context=context, initializer=signal.signal, initargs=_IGNORE_CTRL_C
+            )
+        future = self._pool.submit(scoring.compute_references, trusted)
+        future.add_done_callback(functools.partial(self._store, trusted))
+        self.references_computed += len(trusted)
+        return future
 
     @staticmethod
     def _store(checks: list[Check], future: Future) -> None:
         if not future.cancelled() and future.exception() is None:
             reference_cache.store(checks, future.result())
 
-    def references(self, assignment: course.Assignment) -> list[dict]:
+    def references(self, assignment: course.Assignment, student: str = "") -> list[dict]:
+        """The references of ``checks(assignment, student)``, in that order (waits for them).
+
+        Raises:
+            GraderError: when computing them failed.
+        """
         try:
-            return self.prepare(assignment).result()
+            self.prepare(assignment, student)
+            with self._lock:
+                public, drawn = self._public[assignment.name], self._drawn[assignment.name, student]
+            return public.references.result() + drawn.references.result()
         except Exception as err:
             raise GraderError(f"computing the Keras references for {assignment.name} failed: {err!r}") from err
+
+    def _graded_for(self, assignment: course.Assignment, student: str) -> None:
+        """Forget the hidden checks drawn for ``student`` (their references are cached on disk)."""
+        with self._lock:
+            self._drawn.pop((assignment.name, student), None)
 
     def grade(self, path: str | Path, student: str = "", assignment: course.Assignment | None = None) -> NotebookResult:
         """Grade the notebook file at ``path`` (see ``grade_notebook``)."""
@@ -186,7 +239,7 @@ class Grader:
         with i18n.language(i18n.choose(self.lang)) as lang:
             reason = scoring.reword(reason)
             results = all_failed(
-                self.checks(assignment), _("The notebook could not be read: {error}").format(error=reason)
+                self.checks(assignment, student), _("The notebook could not be read: {error}").format(error=reason)
             )
             return NotebookResult(student, assignment.name, results, 0.0, (reason,), lang=lang)
 
@@ -196,20 +249,23 @@ class Grader:
         feedback is in ``self.lang``, else the language the notebook's metadata asks for
         (see ``autograder.core.i18n.choose``)."""
         with i18n.language(i18n.choose(self.lang, i18n.notebook_language(nb))) as lang:
-            return dataclasses.replace(self._graded(nb, student, assignment), lang=lang)
+            try:
+                return dataclasses.replace(self._graded(nb, student, assignment), lang=lang)
+            finally:
+                self._graded_for(assignment, student)
 
     def _graded(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
         start = time.monotonic()
-        checks = self.checks(assignment)
         cells = notebook.student_cells(nb, self.demos(assignment))
+        checks = self.checks(assignment, student)
         try:
-            self.prepare(assignment)
+            self.prepare(assignment, student)
             servers = self.servers(checks)
             run = sandbox.run_submission(servers, cells, checks, self.limits, self.isolation)
             if run.needs_tensorflow and "tf" not in servers:  # the cells again, where TensorFlow exists
                 shown = sandbox.run_submission(self.servers([]), cells, [], self.limits, self.isolation)
                 run = dataclasses.replace(run, cells=shown.cells, notes=run.notes + shown.notes)
-            references = self.references(assignment)
+            references = self.references(assignment, student)
         except GraderError as err:
             results = all_failed(checks, _("Not graded: the grader failed (not your fault)."))
             return NotebookResult(student, assignment.name, results, time.monotonic() - start, grader_error=str(err))
@@ -233,6 +289,7 @@ class Grader:
             student_seconds=run.student_seconds,
             sandbox_seconds=run.seconds,
             cells={i: {"error": c.error and c.error.message, "output": c.output} for i, c in run.cells.items()},
+            hidden_inputs_sha256=hidden_inputs_digest(checks),
         )
 
     def close(self) -> None:
