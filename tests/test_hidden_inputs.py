@@ -53,7 +53,7 @@ def test_two_students_draw_different_hidden_inputs_and_one_student_the_same_in_e
     again = _digests_in_a_fresh_process("alice")
     assert set(again) == set(LIGHT)
     for name, assignment in ASSIGNMENTS.items():
-        alice, bob = _hidden(assignment, "alice"), _hidden(assignment, "bob")
+        bob, alice = _hidden(assignment, "bob"), _hidden(assignment, "alice")  # bob's first: nothing of his is alice's
         assert alice, name
         # the same checks, points and texts for both (grades stay comparable), other inputs
         assert [(c.name, c.points, c.description) for c in alice] == [(c.name, c.points, c.description) for c in bob]
