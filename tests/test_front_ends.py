@@ -94,17 +94,18 @@ def nbgrader(autograded) -> dict[tuple[str, str], float | None]:
 
 @pytest.fixture(scope="module")
 def gradescope(tmp_path_factory) -> dict:
-    """The Gradescope bundle's ``run_autograder`` on bob's 03_pooling: its results.json.
+    """The Gradescope bundle's ``run_autograder`` on bob's 05_edge_detection (whose hidden learn_kernel
+    targets are derived from his drawn images) alone in its process: its results.json.
     Gradescope names bob by his email, which a course graded on several front ends takes
     as his id everywhere; the sample class's ids are its folder names, so here it is "bob"."""
     from autograder.release import gradescope as bundle
 
     root = tmp_path_factory.mktemp("gradescope")
-    with zipfile.ZipFile(bundle.bundle("03_pooling", root / "bundle.zip", allow_default_secret=True)) as z:
+    with zipfile.ZipFile(bundle.bundle("05_edge_detection", root / "bundle.zip", allow_default_secret=True)) as z:
         z.extractall(root / "source")
     (root / "run_autograder").write_text((root / "source" / "run_autograder").read_text())
     (root / "submission").mkdir()
-    shutil.copy(SAMPLE / "bob" / "03_pooling" / "pooling.ipynb", root / "submission")
+    shutil.copy(SAMPLE / "bob" / "05_edge_detection" / "edge_detection.ipynb", root / "submission")
     users = [{"email": "bob", "id": 1234, "name": "Bob"}]
     (root / "submission_metadata.json").write_text(json.dumps({"users": users}))
     env = {**ENV, "AUTOGRADER_ROOT": str(root), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
@@ -165,7 +166,7 @@ def test_each_student_is_graded_with_their_own_hidden_inputs_on_every_front_end(
         metadata = json.loads(autograded_nb.read_text())["metadata"]["autograder"]
         assert metadata["hidden_inputs_sha256"] == digest, (student, assignment)
     assert all(len(set(d.values())) == len(d) >= 2 for d in by_assignment.values()), by_assignment
-    expected = batch[("bob", "03_pooling")]
+    expected = batch[("bob", "05_edge_detection")]
     assert gradescope["extra_data"]["student"] == "bob"
     assert gradescope["extra_data"]["hidden_inputs_sha256"] == expected["extra_data"]["hidden_inputs_sha256"]
     assert gradescope["score"] == expected["score"] < expected["max_score"]

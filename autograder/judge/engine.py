@@ -148,10 +148,11 @@ class Grader:
                     self._demos[assignment.name] = {}
             return self._demos[assignment.name]
 
-    def prepare(self, assignment: course.Assignment, student: str | None = None) -> None:
+    def prepare(self, assignment: course.Assignment, student: str | None = None) -> list[Check]:
         """Start the fork servers and the Keras references an assignment needs: its public
         references once per Grader and, given a ``student``, the references of the hidden
-        checks drawn for that student (each read from the reference cache when there)."""
+        checks drawn for that student (each read from the reference cache when there).
+        Returns ``checks(assignment, student or "")``."""
         with self._lock:
             if assignment.name not in self._public:
                 public = assignment.public_checks()
@@ -167,6 +168,7 @@ class Grader:
         else:
             hidden = drawn.checks
         self.servers(public + hidden)
+        return public + hidden
 
     def _references_of(self, checks: list[Check]) -> Future:
         """A future of ``checks``' references: from the cache, else computed in the reference
@@ -257,9 +259,8 @@ class Grader:
     def _graded(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
         start = time.monotonic()
         cells = notebook.student_cells(nb, self.demos(assignment))
-        checks = self.checks(assignment, student)
         try:
-            self.prepare(assignment, student)
+            checks = self.prepare(assignment, student)
             servers = self.servers(checks)
             run = sandbox.run_submission(servers, cells, checks, self.limits, self.isolation)
             if run.needs_tensorflow and "tf" not in servers:  # the cells again, where TensorFlow exists
@@ -267,7 +268,7 @@ class Grader:
                 run = dataclasses.replace(run, cells=shown.cells, notes=run.notes + shown.notes)
             references = self.references(assignment, student)
         except GraderError as err:
-            results = all_failed(checks, _("Not graded: the grader failed (not your fault)."))
+            results = all_failed(self.checks(assignment, student), _("Not graded: the grader failed (not your fault)."))
             return NotebookResult(student, assignment.name, results, time.monotonic() - start, grader_error=str(err))
         outcomes = [run.outcomes[i] for i in range(len(checks))]
         numbers = notebook.code_cell_numbers(nb)
