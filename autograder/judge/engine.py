@@ -243,7 +243,8 @@ class Grader:
             results = all_failed(
                 self.checks(assignment, student), _("The notebook could not be read: {error}").format(error=reason)
             )
-            return NotebookResult(student, assignment.name, results, 0.0, (reason,), lang=lang)
+        self._graded_for(assignment, student)  # hidden checks drawn ahead for it are not needed
+        return NotebookResult(student, assignment.name, results, 0.0, (reason,), lang=lang)
 
     def grade_notebook(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
         """Grade a notebook (as a dict). Never raises for a bad submission; a failure
