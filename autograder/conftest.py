@@ -15,6 +15,7 @@ from .core import i18n
 from .core.course import ASSIGNMENTS, Assignment, assignment_for, default_secret_warning
 from .core.i18n import _
 from .core.results import NotebookResult
+from .core.submissions import student_of
 from .execute import isolation
 from .judge.engine import Grader
 from .report.report_text import format_points
@@ -88,7 +89,7 @@ class _Session:
 
     def result(self, path: Path) -> NotebookResult:
         if path not in self.results:
-            self.results[path] = self.grader.grade(path, path.parent.name, assignment_of(self.config, path))
+            self.results[path] = self.grader.grade(path, student_of(path), assignment_of(self.config, path))
         return self.results[path]
 
 

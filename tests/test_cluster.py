@@ -29,11 +29,12 @@ def light_class(tmp_path: Path) -> Path:
     return root
 
 
-def scores(out: Path) -> dict[tuple[str, str], list]:
+def scores(out: Path) -> dict[tuple[str, str], tuple[list, str]]:
     found = {}
     for path in out.glob("*/*/results.json"):
         data = json.loads(path.read_text())
-        found[(path.parent.parent.name, path.parent.name)] = [(t["name"], t["score"]) for t in data["tests"]]
+        tests = [(t["name"], t["score"]) for t in data["tests"]]
+        found[(path.parent.parent.name, path.parent.name)] = (tests, data["extra_data"]["hidden_inputs_sha256"])
     return found
 
 
@@ -43,6 +44,8 @@ def test_dask_local_cluster_gives_the_same_scores_as_grading_here(tmp_path):
     there = batch.grade([root], tmp_path / "dask", limits=TEST_LIMITS, progress=False, dask="local:2")
     assert here["grader_errors"] == there["grader_errors"] == 0
     assert scores(tmp_path / "here") == scores(tmp_path / "dask") and len(scores(tmp_path / "dask")) == 6
+    digests = {key: digest for key, (_, digest) in scores(tmp_path / "dask").items()}
+    assert len(set(digests.values())) == 6, digests  # each student's own hidden inputs, on either side
 
 
 def test_a_worker_that_dies_loses_no_result(tmp_path):

@@ -298,11 +298,11 @@ def test_bundling_without_the_course_secret_fails_naming_it(tmp_path, monkeypatc
     assert gradescope.bundle("01_conv_basics", tmp_path / "b.zip", allow_default_secret=True).exists()
 
 
-def _hidden_inputs_digest(assignment: str, secret: str) -> str:
-    """The batch grader's hidden inputs under ``secret``, computed in a fresh process."""
+def _hidden_inputs_digest(assignment: str, secret: str, student: str) -> str:
+    """The batch grader's hidden inputs for ``student`` under ``secret``, computed in a fresh process."""
     code = (
-        "from autograder.frontends import gradescope; from autograder.core.course import ASSIGNMENTS; "
-        f"print(gradescope.hidden_inputs_digest(ASSIGNMENTS[{assignment!r}].checks()))"
+        "from autograder.core.spec import hidden_inputs_digest; from autograder.core.course import ASSIGNMENTS; "
+        f"print(hidden_inputs_digest(ASSIGNMENTS[{assignment!r}].checks(student={student!r})))"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AUTOGRADER_SECRET": secret}
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -329,7 +329,8 @@ def test_the_gradescope_bundle_grades_a_submission_with_the_course_secret(tmp_pa
     (root / "run_autograder").write_text((root / "source" / "run_autograder").read_text())
     (root / "submission").mkdir()
     shutil.copy(alice, root / "submission" / alice.name)
-    (root / "submission_metadata.json").write_text(json.dumps({"users": [{"email": "alice@example.org"}]}))
+    users = [{"email": "alice@example.org", "id": 1234, "name": "Alice"}, {"email": "bob@example.org", "id": 7}]
+    (root / "submission_metadata.json").write_text(json.dumps({"users": users}))
     # The run must take the secret from the bundle, not from its environment.
     env = {
         **os.environ,
@@ -344,5 +345,6 @@ def test_the_gradescope_bundle_grades_a_submission_with_the_course_secret(tmp_pa
     assert {"name", "score", "max_score", "status", "output", "visibility", "tags"} <= set(results["tests"][0])
     assert results["extra_data"]["student"] == "alice@example.org"
     digest = results["extra_data"]["hidden_inputs_sha256"]
-    assert digest == _hidden_inputs_digest(assignment, secret)
-    assert digest != _hidden_inputs_digest(assignment, DEFAULT_SECRET)
+    assert digest == _hidden_inputs_digest(assignment, secret, "alice@example.org")  # the first user's email
+    assert digest != _hidden_inputs_digest(assignment, DEFAULT_SECRET, "alice@example.org")
+    assert digest != _hidden_inputs_digest(assignment, secret, "bob@example.org")

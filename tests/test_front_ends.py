@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -120,6 +121,28 @@ def nbgrader(autograded) -> dict[tuple[str, str], float | None]:
     return scores
 
 
+@pytest.fixture(scope="module")
+def gradescope(tmp_path_factory) -> dict:
+    """The Gradescope bundle's ``run_autograder`` on bob's 05_edge_detection (whose hidden learn_kernel
+    targets are derived from his drawn images) alone in its process: its results.json.
+    Gradescope names bob by his email, which a course graded on several front ends takes
+    as his id everywhere; the sample class's ids are its folder names, so here it is "bob"."""
+    from autograder.release import gradescope as bundle
+
+    root = tmp_path_factory.mktemp("gradescope")
+    with zipfile.ZipFile(bundle.bundle("05_edge_detection", root / "bundle.zip", allow_default_secret=True)) as z:
+        z.extractall(root / "source")
+    (root / "run_autograder").write_text((root / "source" / "run_autograder").read_text())
+    (root / "submission").mkdir()
+    shutil.copy(SAMPLE / "bob" / "05_edge_detection" / "edge_detection.ipynb", root / "submission")
+    users = [{"email": "bob", "id": 1234, "name": "Bob"}]
+    (root / "submission_metadata.json").write_text(json.dumps({"users": users}))
+    env = {**ENV, "AUTOGRADER_ROOT": str(root), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    proc = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads((root / "results" / "results.json").read_text())
+
+
 def test_every_submission_gets_a_result_from_the_batch_grader(batch):
     assert set(GRADED) <= set(batch)
     for key, data in batch.items():
@@ -156,6 +179,27 @@ def test_the_three_front_ends_give_identical_scores(batch, selfcheck, nbgrader):
     for key in GRADED:
         assert selfcheck[key] == batch[key]["score"], key
         assert nbgrader[key] == batch[key]["score"], key
+
+
+def test_each_student_is_graded_with_their_own_hidden_inputs_on_every_front_end(batch, autograded, gradescope):
+    """The same student's hidden inputs (as the digest every result carries) on the batch
+    grader, nbgrader and the Gradescope bundle, with the same scores; another student's differ."""
+    course, _ = autograded
+    by_assignment: dict[str, dict[str, str]] = {}
+    for (student, assignment), data in batch.items():
+        digest = data["extra_data"]["hidden_inputs_sha256"]
+        if digest is None:  # nothing graded: a missing or unreadable notebook
+            continue
+        by_assignment.setdefault(assignment, {})[student] = digest
+        autograded_nb = course / "autograded" / student / assignment / ASSIGNMENTS[assignment].notebook
+        metadata = json.loads(autograded_nb.read_text())["metadata"]["autograder"]
+        assert metadata["hidden_inputs_sha256"] == digest, (student, assignment)
+    assert all(len(set(d.values())) == len(d) >= 2 for d in by_assignment.values()), by_assignment
+    expected = batch[("bob", "05_edge_detection")]
+    assert gradescope["extra_data"]["student"] == "bob"
+    assert gradescope["extra_data"]["hidden_inputs_sha256"] == expected["extra_data"]["hidden_inputs_sha256"]
+    assert gradescope["score"] == expected["score"] < expected["max_score"]
+    assert {t["name"]: t["score"] for t in gradescope["tests"]} == {t["name"]: t["score"] for t in expected["tests"]}
 
 
 def test_broken_submissions_get_results_with_reasons(batch):

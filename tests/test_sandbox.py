@@ -9,6 +9,7 @@ import signal
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder.core.course import ASSIGNMENTS
@@ -166,6 +167,43 @@ def test_a_lookup_table_of_public_answers_fails_the_hidden_checks(grader, submis
     conv = [c for c in result.checks if c.function == "conv2d_manual"]
     assert all(c.passed for c in conv if not c.hidden)
     assert not any(c.passed for c in conv if c.hidden)
+
+
+def test_another_students_published_hidden_answers_fail_the_hidden_checks(grader, submission):
+    """Once hidden results are published a student knows their hidden inputs and answers: a
+    table of them earns that student's hidden points, and fails every drawn input of another
+    student's (a check on fixed inputs, such as the example computed by hand, is everyone's)."""
+    owner, copier = "published-owner", "published-copier"
+
+    def conv(student: str) -> list:
+        return [c for c in FULL.checks(hidden=True, student=student) if c.function == "conv2d_manual" and c.hidden]
+
+    table = {
+        repr(np.asarray(c.args[0]).tolist()): np.asarray(c.reference(*c.args, **c.kwargs)).tolist() for c in conv(owner)
+    }
+    source = (
+        "import numpy as np\n"
+        f"TABLE = {table!r}\n"
+        "def conv2d_manual(image, kernel, bias=0.0):\n"
+        "    return np.array(TABLE.get(repr(np.asarray(image).tolist()), [[0.0]]))"
+    )
+    path = submission(replace={"conv2d_manual": source})
+    before = grader.references_computed
+    mine = grader.grade(path, owner)
+    computed = grader.references_computed - before
+    assert computed > 0  # the owner's hidden references: none of them cached before
+    theirs = grader.grade(path, copier)
+    assert grader.references_computed - before == 2 * computed  # the copier's own, as many
+    assert grader.grade(path, owner).score == mine.score
+    assert grader.references_computed - before == 2 * computed  # the owner's again: from the cache
+
+    assert all(c.passed for c in mine.checks if c.function == "conv2d_manual" and c.hidden)
+    drawn = {a.name for a, b in zip(conv(owner), conv(copier), strict=True) if repr(a.args) != repr(b.args)}
+    assert len(drawn) >= 2
+    copied = {c.name: c for c in theirs.checks if c.function == "conv2d_manual" and c.hidden}
+    assert not any(copied[name].passed for name in drawn), [copied[n].message for n in drawn]
+    assert mine.hidden_inputs_sha256 != theirs.hidden_inputs_sha256
+    assert theirs.score < mine.score
 
 
 @pytest.mark.parametrize(

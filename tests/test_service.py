@@ -351,6 +351,8 @@ def test_the_sample_class_scores_equal_the_batch_graders(service, tmp_path):
     for student, assignment in refused:
         expected = json.loads((tmp_path / "reports" / student / assignment / "results.json").read_text())
         assert expected["score"] == 0
+    sessions = store.open_database(f"sqlite:///{service.db}")
+    digests: dict[str, set[str]] = {}
     for (student, assignment), (_code, answer, _) in answers.items():
         if (student, assignment) in refused:
             continue
@@ -362,6 +364,11 @@ def test_the_sample_class_scores_equal_the_batch_graders(service, tmp_path):
             assignment,
         )
         assert {t["name"]: t["score"] for t in published["tests"]} == {t["name"]: t["score"] for t in expected["tests"]}
+        with sessions() as db:  # the result the service stored: graded with the student's own hidden inputs
+            stored = json.loads(db.get(store.Submission, answer["id"]).result)
+        assert stored["hidden_inputs_sha256"] == expected["extra_data"]["hidden_inputs_sha256"] is not None
+        digests.setdefault(assignment, set()).add(stored["hidden_inputs_sha256"])
+    assert all(len(found) >= 2 for found in digests.values()), digests  # each student's own
     some = [a for job, a in answers.items() if job not in refused and a[1]["score_visible"] < a[1]["max_visible"]]
     assert some, "the sample class has mistakes: some visible check must fail"
 

@@ -28,15 +28,37 @@ class Assignment:
     optional: bool = False
     """Not part of the course total: reported beside it, in its own column."""
 
-    def checks(self, hidden: bool | None = None) -> list[Check]:
+    def checks(self, hidden: bool | None = None, student: str = "") -> list[Check]:
         """Public checks, plus hidden ones when asked (``hidden=True``) or, with
-        ``hidden=None``, whenever this copy of the package has them."""
-        checks = list(importlib.import_module(f"autograder.author.public.{self.module}").public_checks())
-        if hidden is not False and has_hidden_checks():
-            checks += importlib.import_module(f"autograder.author.hidden.{self.module}").hidden_checks()
-        elif hidden:
-            raise RuntimeError("hidden checks are not part of this copy of the course")
+        ``hidden=None``, whenever this copy of the package has them: their inputs drawn
+        for ``student`` (see ``autograder.author.hidden.rng``), their names and points
+        the same for every student."""
+        checks = self.public_checks()
+        if self.grades_hidden(hidden):
+            checks += self.hidden_checks(student)
         return checks
+
+    def public_checks(self) -> list[Check]:
+        """The public checks (the same for every student)."""
+        return list(importlib.import_module(f"autograder.author.public.{self.module}").public_checks())
+
+    def hidden_checks(self, student: str) -> list[Check]:
+        """The hidden checks, their inputs drawn from the course secret and ``student``."""
+        return importlib.import_module(f"autograder.author.hidden.{self.module}").hidden_checks(student)
+
+    @staticmethod
+    def grades_hidden(hidden: bool | None) -> bool:
+        """Whether hidden checks are graded: asked (``hidden=True``), or with ``hidden=None``
+        whenever this copy of the package has them.
+
+        Raises:
+            RuntimeError: asked for where this copy has none (the student copy).
+        """
+        if hidden is not False and has_hidden_checks():
+            return True
+        if hidden:
+            raise RuntimeError("hidden checks are not part of this copy of the course")
+        return False
 
     def release_path(self) -> Path:
         """Where this assignment's release notebook lies beside the package
@@ -132,9 +154,10 @@ def in_course_total(assignment: str) -> bool:
 
 @functools.cache
 def _hidden_points(module: str) -> dict[str, float]:
-    """Function -> points of its hidden checks, for one assignment module (built once)."""
+    """Function -> points of its hidden checks, for one assignment module (built once; the
+    same for every student, whose inputs alone differ)."""
     points: dict[str, float] = {}
-    for check in importlib.import_module(f"autograder.author.hidden.{module}").hidden_checks():
+    for check in importlib.import_module(f"autograder.author.hidden.{module}").hidden_checks(""):
         points[check.function] = points.get(check.function, 0.0) + check.points
     return points
 

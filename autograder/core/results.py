@@ -81,6 +81,9 @@ class NotebookResult:
     """Points taken off for lateness; ``score`` stays the raw sum of the checks."""
     lang: str = i18n.DEFAULT
     """The language of the feedback (descriptions, messages, notes; see ``autograder.core.i18n``)."""
+    hidden_inputs_sha256: str | None = None
+    """``autograder.core.spec.hidden_inputs_digest`` of the hidden checks graded (drawn for
+    ``student``; None when none were): equal on every front end for the same student."""
 
     @property
     def cell_errors(self) -> dict[int, str]:

@@ -8,9 +8,12 @@ batch grader.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import plain
 
 Comparator = Callable[[Any, Any], "str | None"]
 
@@ -57,3 +60,11 @@ class Check:
     def visibility(self) -> str:
         """Gradescope visibility of the result."""
         return "after_published" if self.hidden else "visible"
+
+
+def hidden_inputs_digest(checks: list[Check]) -> str | None:
+    """SHA-256 of the hidden checks' names, arguments and keyword arguments (None when there
+    are none): equal digests mean equal hidden inputs (the same course secret and student),
+    without showing them."""
+    hidden = [[c.name, list(c.args), dict(c.kwargs)] for c in checks if c.hidden]
+    return hashlib.sha256(plain.dumps(plain.to_plain(hidden))).hexdigest() if hidden else None

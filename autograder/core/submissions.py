@@ -153,8 +153,14 @@ def _file(path: Path, only: Assignment | None, add, skipped: list[Skipped]) -> N
     if chosen is None:
         skipped.append(Skipped(path, reason))
         return
-    student = parent.parent.name if parent.name in ASSIGNMENTS else parent.name
-    add(Submission(student, chosen, path, intake.refusal(path)))
+    add(Submission(student_of(path), chosen, path, intake.refusal(path)))
+
+
+def student_of(path: Path) -> str:
+    """The student a notebook named on its own belongs to: the folder above its assignment
+    folder (``<student>/<assignment>/<notebook>``), else the folder holding it."""
+    parent = path.parent
+    return parent.parent.name if parent.name in ASSIGNMENTS else parent.name
 
 
 def _folders(root: Path, only: Assignment | None, skipped: list[Skipped]) -> list[tuple[str, Path]]:

@@ -339,6 +339,8 @@ class SandboxAutograde(NbGraderPreprocessor, _LimitTraits):
                 result, how = grader.grade_notebook(nb, student, assignment), f"graded now ({how})"
         if result.grader_error:
             raise RuntimeError(f"sandbox grading failed (grader error, not the student's): {result.grader_error}")
+        # which hidden inputs were graded (drawn for this student), as a digest that shows none of them
+        nb.metadata.setdefault("autograder", {})["hidden_inputs_sha256"] = result.hidden_inputs_sha256
         by_function = {f: [c for c in result.checks if c.function == f] for f in assignment.functions}
         count = 0  # the cells' numbers as a kernel gives them: each cell that ran, in order
         for index, cell in enumerate(nb.cells):

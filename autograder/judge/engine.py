@@ -24,7 +24,7 @@ from ..core import course, i18n
 from ..core.i18n import _
 from ..core.outcomes import Reference
 from ..core.results import CheckResult, NotebookResult
-from ..core.spec import Check
+from ..core.spec import Check, hidden_inputs_digest
 from ..execute import notebook, sandbox
 from ..execute.forkserver import ForkServer
 from ..execute.sandbox import GraderError, Limits
@@ -49,6 +49,14 @@ def cell_error_summary(error: str) -> str:
     if code:
         return _("{error} (line {number}: {code})").format(error=lines[-1], number=number, code=code)
     return _("{error} (line {number})").format(error=lines[-1], number=number)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Drawn:
+    """Checks and the future of their Keras references (plain data, in check order)."""
+
+    checks: list[Check]
+    references: Future
 
 
 class Grader:
@@ -87,8 +95,11 @@ class Grader:
         self._lock = threading.Lock()
         self._servers: dict[str, ForkServer] = {}
         self._pool: Executor | None = None
-        self._checks: dict[str, list[Check]] = {}
-        self._references: dict[str, Future] = {}
+        self._public: dict[str, _Drawn] = {}
+        """Assignment -> its public checks and their references (once per Grader)."""
+        self._drawn: dict[tuple[str, str], _Drawn] = {}
+        """(assignment, student) -> the hidden checks drawn for the student and their
+        references, from ``prepare`` until that notebook is graded."""
         self._demos: dict[str, dict[str, str]] = {}
         self.references_computed = 0
         """Checks whose references this Grader computed (0 when all came from the cache)."""
@@ -114,11 +125,22 @@ class Grader:
         for server in servers:
             sandbox.probe(server, self.limits, self.isolation)
 
-    def checks(self, assignment: course.Assignment) -> list[Check]:
+    def checks(self, assignment: course.Assignment, student: str = "") -> list[Check]:
+        """The checks a notebook of ``student`` is graded by: the public ones, then the hidden
+        ones drawn for ``student`` (see ``autograder.author.hidden.rng``)."""
         with self._lock:
-            if assignment.name not in self._checks:
-                self._checks[assignment.name] = assignment.checks(self.hidden)
-            return self._checks[assignment.name]
+            drawn = self._drawn.get((assignment.name, student))
+        public = self._public_checks(assignment)
+        return public + (drawn.checks if drawn is not None else self._hidden_checks(assignment, student))
+
+    def _public_checks(self, assignment: course.Assignment) -> list[Check]:
+        with self._lock:
+            if assignment.name in self._public:
+                return self._public[assignment.name].checks
+        return assignment.public_checks()
+
+    def _hidden_checks(self, assignment: course.Assignment, student: str) -> list[Check]:
+        return assignment.hidden_checks(student) if assignment.grades_hidden(self.hidden) else []
 
     def demos(self, assignment: course.Assignment) -> dict[str, str]:
         """The release's demonstration cells (none when the release is not at hand)."""
@@ -130,42 +152,75 @@ class Grader:
                     self._demos[assignment.name] = {}
             return self._demos[assignment.name]
 
-    def prepare(self, assignment: course.Assignment) -> Future:
-        """Start the fork servers and the reference computation an assignment needs
-        (once per Grader)."""
-        checks = self.checks(assignment)
-        self.servers(checks)
+    def prepare(self, assignment: course.Assignment, student: str | None = None) -> list[Check]:
+        """Start the fork servers and the Keras references an assignment needs: its public
+        references once per Grader and, given a ``student``, the references of the hidden
+        checks drawn for that student (each read from the reference cache when there).
+        Returns ``checks(assignment, student or "")``."""
         with self._lock:
-            if assignment.name not in self._references:
-                trusted = [dataclasses.replace(c, compare=None) for c in checks]
-                cached = reference_cache.load(trusted)
-                if cached is not None:
-                    future: Future = Future()
-                    future.set_result(cached)
-                else:
-                    if self._pool is None and self.references_in_process:
-                        self._pool = ThreadPoolExecutor(max_workers=1)
-                    elif self._pool is None:  # its own process tree: never forked from a fork server
-                        context = multiprocessing.get_context("spawn")
-                        self._pool = ProcessPoolExecutor(  # Ctrl-C is the grader's to handle, not the worker's
-                            max_workers=1, mp_context=context, initializer=signal.signal, initargs=_IGNORE_CTRL_C
-                        )
-                    future = self._pool.submit(scoring.compute_references, trusted)
-                    future.add_done_callback(functools.partial(self._store, trusted))
-                    self.references_computed += len(trusted)
-                self._references[assignment.name] = future
-            return self._references[assignment.name]
+            if assignment.name not in self._public:
+                public = assignment.public_checks()
+                self._public[assignment.name] = _Drawn(public, self._references_of(public))
+            public = self._public[assignment.name].checks
+            drawn = self._drawn.get((assignment.name, student or ""))
+        if drawn is None:  # drawn outside the lock: the other students' grading goes on
+            hidden = self._hidden_checks(assignment, student or "")
+            if student is not None:
+                with self._lock:
+                    if (assignment.name, student) not in self._drawn:
+                        self._drawn[assignment.name, student] = _Drawn(hidden, self._references_of(hidden))
+        else:
+            hidden = drawn.checks
+        self.servers(public + hidden)
+        return public + hidden
+
+    def _references_of(self, checks: list[Check]) -> Future:
+        """A future of ``checks``' references: from the cache, else computed in the reference
+        worker (and cached when done). Called with ``self._lock`` held."""
+        future: Future = Future()
+        if not checks:
+            future.set_result([])
+            return future
+        trusted = [dataclasses.replace(c, compare=None) for c in checks]
+        cached = reference_cache.load(trusted)
+        if cached is not None:
+            future.set_result(cached)
+            return future
+        if self._pool is None and self.references_in_process:
+            self._pool = ThreadPoolExecutor(max_workers=1)
+        elif self._pool is None:  # its own process tree: never forked from a fork server
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(  # Ctrl-C is the grader's to handle, not the worker's
+                max_workers=1, mp_context=context, initializer=signal.signal, initargs=_IGNORE_CTRL_C
+            )
+        future = self._pool.submit(scoring.compute_references, trusted)
+        future.add_done_callback(functools.partial(self._store, trusted))
+        self.references_computed += len(trusted)
+        return future
 
     @staticmethod
     def _store(checks: list[Check], future: Future) -> None:
         if not future.cancelled() and future.exception() is None:
             reference_cache.store(checks, future.result())
 
-    def references(self, assignment: course.Assignment) -> list[Reference]:
+    def references(self, assignment: course.Assignment, student: str = "") -> list[Reference]:
+        """The references of ``checks(assignment, student)``, in that order (waits for them).
+
+        Raises:
+            GraderError: when computing them failed.
+        """
         try:
-            return self.prepare(assignment).result()
+            self.prepare(assignment, student)
+            with self._lock:
+                public, drawn = self._public[assignment.name], self._drawn[assignment.name, student]
+            return public.references.result() + drawn.references.result()
         except Exception as err:
             raise GraderError(f"computing the Keras references for {assignment.name} failed: {err!r}") from err
+
+    def _graded_for(self, assignment: course.Assignment, student: str) -> None:
+        """Forget the hidden checks drawn for ``student`` (their references are cached on disk)."""
+        with self._lock:
+            self._drawn.pop((assignment.name, student), None)
 
     def grade(self, path: str | Path, student: str = "", assignment: course.Assignment | None = None) -> NotebookResult:
         """Grade the notebook file at ``path`` (see ``grade_notebook``)."""
@@ -194,6 +249,8 @@ class Grader:
                 return dataclasses.replace(self._graded(nb, student, assignment), lang=lang)
             except Exception as err:  # a grader bug: reported as such, never a silent 0
                 return self.failed(student, assignment, err, lang)
+            finally:
+                self._graded_for(assignment, student)
 
     # The results of what could not be graded: built here only, for every front end.
 
@@ -203,16 +260,16 @@ class Grader:
         with i18n.language(i18n.choose(self.lang)) as lang:
             reason = scoring.reword(reason)
             message = _("The notebook could not be read: {error}").format(error=reason)
-            return NotebookResult(
-                student, assignment.name, self._all_failed(assignment, message), notes=(reason,), lang=lang
-            )
+            checks = self._all_failed(assignment, student, message)
+        self._graded_for(assignment, student)  # hidden checks drawn ahead for it are not needed
+        return NotebookResult(student, assignment.name, checks, notes=(reason,), lang=lang)
 
     def missing(self, student: str, assignment: course.Assignment) -> NotebookResult:
         """The result of a submission without the assignment's notebook."""
         with i18n.language(i18n.choose(self.lang)) as lang:
             reason = _("No notebook was submitted (expected {path}).").format(path=assignment.notebook)
             return NotebookResult(
-                student, assignment.name, self._all_failed(assignment, reason), notes=(reason,), lang=lang
+                student, assignment.name, self._all_failed(assignment, student, reason), notes=(reason,), lang=lang
             )
 
     def failed(
@@ -223,29 +280,28 @@ class Grader:
         detail = str(error) if isinstance(error, GraderError) else f"{type(error).__name__}: {error}"
         with i18n.language(i18n.choose(self.lang, lang)) as lang:
             message = _("Not graded: the grader failed (not your fault).")
-            checks = self._all_failed(assignment, message)
+            checks = self._all_failed(assignment, student, message)
             return NotebookResult(student, assignment.name, checks, grader_error=detail, lang=lang)
 
-    def _all_failed(self, assignment: course.Assignment, message: str) -> tuple[CheckResult, ...]:
-        """Every check this Grader grades (hidden ones as ``self.hidden`` says), failed with
-        ``message``, in the current language."""
+    def _all_failed(self, assignment: course.Assignment, student: str, message: str) -> tuple[CheckResult, ...]:
+        """Every check this Grader grades for ``student`` (hidden ones as ``self.hidden`` says),
+        failed with ``message``, in the current language."""
         return tuple(
             CheckResult(c.name, c.function, i18n.data(c.description), 0.0, c.points, c.hidden, message=message)
-            for c in self.checks(assignment)
+            for c in self.checks(assignment, student)
         )
 
     def _graded(self, nb: dict, student: str, assignment: course.Assignment) -> NotebookResult:
         start = time.monotonic()
-        checks = self.checks(assignment)
         cells = notebook.student_cells(nb, self.demos(assignment))
         try:
-            self.prepare(assignment)
+            checks = self.prepare(assignment, student)
             servers = self.servers(checks)
             run = sandbox.run_submission(servers, cells, checks, self.limits, self.isolation)
             if run.needs_tensorflow and "tf" not in servers:  # the cells again, where TensorFlow exists
                 shown = sandbox.run_submission(self.servers([]), cells, [], self.limits, self.isolation)
                 run = dataclasses.replace(run, cells=shown.cells, notes=run.notes + shown.notes)
-            references = self.references(assignment)
+            references = self.references(assignment, student)
         except GraderError as err:
             failed = self.failed(student, assignment, err, i18n.current())  # the notebook's language
             return dataclasses.replace(failed, execution_time=time.monotonic() - start)
@@ -269,6 +325,7 @@ class Grader:
             student_seconds=run.student_seconds,
             sandbox_seconds=run.seconds,
             cells=dict(run.cells),
+            hidden_inputs_sha256=hidden_inputs_digest(checks),
         )
 
     def close(self) -> None:

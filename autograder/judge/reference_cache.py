@@ -1,8 +1,10 @@
 """Keras references cached on disk across runs, on the instructor's side.
 
 A cached entry is keyed by everything that determines it: the grading package's
-source, the checks themselves (their arguments, drawn from the course secret for
-hidden checks), and the NumPy/TensorFlow/Keras versions. The cache lives in
+source, the checks themselves (their arguments, drawn from the course secret and the
+student id for hidden checks, so each student's hidden references are an entry of
+their own and an assignment's public ones one entry for the class), and the
+NumPy/TensorFlow/Keras versions. The cache lives in
 ``$AUTOGRADER_CACHE`` or ``~/.cache/cnn-course-autograder``, outside anything the
 sandbox can see; entries are plain data (``Reference.to_plain``), never pickle.
 """

@@ -4,7 +4,7 @@ The bundle is a zip that Gradescope unpacks into ``/autograder/source``: ``setup
 (installs this package), ``run_autograder`` (grades ``/autograder/submission`` into
 ``/autograder/results/results.json``), this package with its hidden checks, the
 project metadata and the course secret (``course_secret``), so that the hidden inputs
-are the batch grader's. The grader runs as root there; ``setup.sh`` leaves the secret
+are the batch grader's for the same student (``student_id``). The grader runs as root there; ``setup.sh`` leaves the secret
 readable by root only, and the package and results folder writable by root only, and
 makes sure the unprivileged user the sandbox runs student code as (``nobody``) exists.
 The secret reaches the grader as a file (``AUTOGRADER_SECRET_FILE``), never as an

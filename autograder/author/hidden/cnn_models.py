@@ -61,8 +61,8 @@ def _model_hidden_checks(function: str, r: np.random.Generator) -> list:
     ]
 
 
-def hidden_checks() -> list:
-    r = rng("cnn_models")
+def hidden_checks(student: str) -> list:
+    r = rng("cnn_models", student)
     i64 = np.int64
     checks = [
         params_check(

@@ -10,8 +10,8 @@ from ..public.edge_detection import HORIZONTAL, VERTICAL, edge_check, learn_chec
 from . import rng
 
 
-def hidden_checks() -> list:
-    r = rng("edge_detection")
+def hidden_checks(student: str) -> list:
+    r = rng("edge_detection", student)
     photo = r.integers(0, 256, size=(7, 9), dtype=np.uint8)
     photo_kernel = np.array([[-2, 0, 1], [-1, 3, -1]])  # asymmetric, integer, sums to 0
     signed = r.uniform(-2, 2, size=(7, 5))

@@ -20,8 +20,8 @@ def _biases(r: np.random.Generator, f: int) -> np.ndarray:
     return r.permutation(magnitudes * signs)
 
 
-def hidden_checks() -> list:
-    r = rng("filters")
+def hidden_checks(student: str) -> list:
+    r = rng("filters", student)
 
     def signed(*shape):
         return r.uniform(-1, 1, size=shape)

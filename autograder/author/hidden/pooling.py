@@ -11,8 +11,8 @@ from ..public.pooling import pool_check
 from . import rng
 
 
-def _checks(function: str, kind: str) -> list:
-    r = rng(f"pooling:{kind}")
+def _checks(function: str, kind: str, student: str) -> list:
+    r = rng(f"pooling:{kind}", student)
     signed = r.uniform(-3, 3, size=(3, 9, 10, 2)).astype(np.float32)
     overlapping = r.normal(0, 2, size=(2, 9, 6, 3))
     odd_same = r.uniform(-2, 2, size=(2, 5, 7, 2))
@@ -83,5 +83,5 @@ def _checks(function: str, kind: str) -> list:
     ]
 
 
-def hidden_checks() -> list:
-    return _checks("maxpool_manual", "max") + _checks("avgpool_manual", "avg")
+def hidden_checks(student: str) -> list:
+    return _checks("maxpool_manual", "max", student) + _checks("avgpool_manual", "avg", student)

@@ -27,7 +27,8 @@ FROZEN = Path(__file__).with_name("frozen_references.bin")
 name: derived input}, "hidden_points": {function: points of its hidden checks}}; present in
 the student copy only."""
 
-_derived: dict[str, Any] = {}
+_derived: dict[str, tuple[bytes, Any]] = {}
+"""Check name -> (its arguments as plain bytes, the input derived from them)."""
 
 
 def _call(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -90,11 +91,12 @@ def derived(check: str, name: str, *args: Any) -> Any:
         if check not in inputs:
             raise KeyError(f"No frozen input for this check in the student copy. Received: check={check!r}")
         return inputs[check]
-    if check not in _derived:
-        _derived[check] = answer(name)(*args)
-    return _derived[check]
+    drawn = plain.dumps(plain.to_plain(list(args)))  # a hidden check's inputs differ from student to student
+    if check not in _derived or _derived[check][0] != drawn:
+        _derived[check] = (drawn, answer(name)(*args))
+    return _derived[check][1]
 
 
 def derived_inputs(checks: list[str]) -> dict[str, Any]:
     """The derived inputs computed so far for the named checks (what the student copy freezes)."""
-    return {name: _derived[name] for name in checks if name in _derived}
+    return {name: _derived[name][1] for name in checks if name in _derived}
