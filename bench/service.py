@@ -7,8 +7,9 @@ each submit 01-03 at once, then a burst of ``burst`` more per student beyond the
 It checks that every submission is answered and graded and none is lost, and that every
 request over the limit is refused with the time the bucket allows the next; it prints the
 time from submit to visible result (idle, and under the load) and the throughput against
-the batch grader's (``python -m autograder grade``) on the same notebooks. Everything runs
-through the commands, as a course would run them.
+the batch grader's (``python -m autograder grade``) on the same notebooks, each starting
+from the same reference cache (public references computed, the students' hidden ones not).
+Everything runs through the commands, as a course would run them.
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ def _is_json(path: Path) -> bool:
         return False
 
 
-def _cli(*args: str) -> str:
+def _cli(*args: str, cache: Path | None = None) -> str:
+    env = {**ENV, "AUTOGRADER_CACHE": str(cache)} if cache else ENV
     proc = subprocess.run(
-        [sys.executable, "-m", "autograder", *args], capture_output=True, text=True, env=ENV, cwd=PROJECT
+        [sys.executable, "-m", "autograder", *args], capture_output=True, text=True, env=env, cwd=PROJECT
     )
     if proc.returncode != 0:
         raise RuntimeError(f"autograder {args[0]} failed: {proc.stderr[-2000:]}")
@@ -86,7 +88,8 @@ def _start(folder: Path, workers: int) -> tuple[subprocess.Popen, str]:
     cmd = [sys.executable, "-m", "autograder", "serve", "--db", str(folder / "service.db"), "--port", str(port)]
     cmd += ["--workers", str(workers), "--limits", str(folder / "limits.toml")]
     log = open(folder / "serve.log", "wb")
-    process = subprocess.Popen(cmd, stdout=log, stderr=log, env=ENV, cwd=folder, start_new_session=True)
+    env = {**ENV, "AUTOGRADER_CACHE": str(folder / "cache")}
+    process = subprocess.Popen(cmd, stdout=log, stderr=log, env=env, cwd=folder, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
@@ -144,6 +147,9 @@ def run(students: int = 50, workers: int = 2, burst: int = 2, idle: int = 5) -> 
         for _student, _assignment, path in jobs[: len(FIRST_THREE)]:  # references computed, or read from the cache
             _submit(url, tokens["warmup"], path)
         idle_seconds = [_submit(url, tokens[name], jobs[0][2])[0] for name in idlers]
+        # The batch grader starts from the same reference cache as the load below: public
+        # references computed, each student's hidden ones not (they are drawn per student).
+        shutil.copytree(folder / "cache", folder / "cache-batch")
 
         start = time.monotonic()
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
@@ -178,7 +184,11 @@ def run(students: int = 50, workers: int = 2, burst: int = 2, idle: int = 5) -> 
         except subprocess.TimeoutExpired:
             process.kill()
     start = time.monotonic()
-    out = _cli("grade", str(folder / "submitted"), "--out", str(folder / "reports"), "--workers", str(workers))
+    out = _cli(
+        "grade",
+        *(str(folder / "submitted"), "--out", str(folder / "reports"), "--workers", str(workers)),
+        cache=folder / "cache-batch",
+    )
     batch_wall = time.monotonic() - start
     batch_seconds = json.loads(out[: out.rindex("}") + 1])["seconds"]  # its own figure: from its start of grading
     shutil.rmtree(folder, ignore_errors=True)

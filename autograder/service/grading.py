@@ -8,6 +8,7 @@ and not finished.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -53,6 +54,7 @@ class Service:
             raise ValueError(f"workers must be at least 1. Received: workers={workers}")
         self.sessions, self.grader, self.limits = sessions, grader, limits
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grading")
+        self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="references-ahead")
         self._lock = threading.Lock()  # one attempt decided at a time: the bucket check and the insert
         self._running: dict[int, Future] = {}
 
@@ -104,8 +106,16 @@ class Service:
             db.add(row)
             db.commit()
             ident = row.id
+        self._ahead.submit(self._prepare, assignment, student)
         self._queue(ident)
         return ident
+
+    def _prepare(self, assignment, student: str) -> None:
+        """Start the Keras references of the hidden checks drawn for ``student`` while earlier
+        submissions are graded, as the batch grader does (a failure is reported when the
+        submission is graded)."""
+        with contextlib.suppress(Exception):
+            self.grader.prepare(assignment, student)
 
     def _refuse(self, student: str, filename: str, text: str, reason: str) -> None:
         with self.sessions() as db:
@@ -167,6 +177,7 @@ class Service:
             self._running.pop(ident, None)
 
     def close(self) -> None:
+        self._ahead.shutdown(wait=False, cancel_futures=True)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     # views
