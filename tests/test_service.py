@@ -589,3 +589,39 @@ def test_a_students_feedback_page_holds_no_hidden_check_until_published():
     after = pages.feedback_page(row, instructor=False, published=True)
     assert "hidden_<wbr>one" in after and "secret input" in after
     assert "secret input" in pages.feedback_page(row, instructor=True, published=False)
+
+
+@pytest.mark.slow
+def test_serve_on_a_dask_cluster_grades_as_the_batch_grader_and_leaves_no_process(tmp_path):
+    """``serve --dask local:1``: the worker grades with the student's own hidden inputs, the
+    scores are the batch grader's, and stopping the service stops the cluster."""
+    (tmp_path / "roster.csv").write_text("student\nalice\nbob\n")
+    running = Running(tmp_path, "--roster", str(tmp_path / "roster.csv"), "--dask", "local:1")
+    made = cli("tokens", "--db", str(running.db), "--roster", str(tmp_path / "roster.csv"))
+    assert made.returncode == 0, made.stderr
+    tokens = dict(row for row in csv.reader(io.StringIO(made.stdout)) if row[0] != "student")
+    jobs = [("bob", "01_conv_basics"), ("alice", "01_conv_basics")]
+    root = tmp_path / "submitted"
+    for student, assignment in jobs:
+        shutil.copytree(SAMPLE / student / assignment, root / student / assignment)
+    running.start()
+    try:
+        answers = {}
+        for student, assignment in jobs:
+            outcome = submit.send(
+                root / student / assignment / ASSIGNMENTS[assignment].notebook, running.url, tokens[student]
+            )
+            assert outcome.code == submit.GRADED, outcome.reason
+            answers[student, assignment] = outcome.answer
+    finally:
+        running.stop()  # asserts that every process it started, the dask workers too, has ended
+    batch.grade([root], tmp_path / "reports", workers=2, limits=TEST_LIMITS, progress=False)
+    sessions = store.open_database(f"sqlite:///{running.db}")
+    for (student, assignment), answer in answers.items():
+        expected = json.loads((tmp_path / "reports" / student / assignment / "results.json").read_text())
+        with sessions() as db:
+            row = db.get(store.Submission, answer["id"])
+            scores, stored = (row.score, row.max_score), json.loads(row.result)
+        assert scores == (expected["score"], expected["max_score"]), student
+        assert stored["hidden_inputs_sha256"] == expected["extra_data"]["hidden_inputs_sha256"] is not None
+    assert answers["bob", "01_conv_basics"]["score_visible"] < answers["alice", "01_conv_basics"]["score_visible"]

@@ -47,6 +47,14 @@ def _positive(text: str) -> int:
     return value
 
 
+def _add_dask(parser) -> None:
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="grade on a dask.distributed cluster: tcp://HOST:8786, or local:N for N worker processes here",
+    )
+
+
 def _add_lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang",
@@ -119,11 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="namespaces: each submission in its own Linux user/mount/PID/network namespaces (default); "
         "none: no kernel isolation, for machines without namespaces (student code can read your files)",
     )
-    g.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        help="grade on a dask.distributed cluster: tcp://HOST:8786, or local:N for N worker processes here",
-    )
+    _add_dask(g)
     g.add_argument(
         "--late-policy",
         metavar="FILE",
@@ -404,6 +408,7 @@ def _add_service_commands(commands) -> None:
     v.add_argument(
         "--isolation", choices=("namespaces", "none"), default=_default(server.serve, "isolation"), help="as for grade"
     )
+    _add_dask(v)
     _add_limits(v)
     t = commands.add_parser(
         "tokens", help="print a new 'student,token' CSV line per roster student (only hashes are stored)"
@@ -427,17 +432,27 @@ def _run_service(args) -> int:
     from ..service import identity, server, store
 
     if args.command == "serve":
-        return server.serve(
-            args.db,
-            args.host,
-            args.port,
-            args.workers,
-            args.roster,
-            args.limits,
-            args.instructor_group,
-            args.isolation,
-            _limits(args),
-        )
+        remote = None
+        if args.dask:
+            from .cluster import DaskGrading
+
+            remote = DaskGrading(args.dask, _limits(args), None, args.isolation)
+        try:
+            return server.serve(
+                args.db,
+                args.host,
+                args.port,
+                args.workers,
+                args.roster,
+                args.limits,
+                args.instructor_group,
+                args.isolation,
+                _limits(args),
+                remote,
+            )
+        finally:
+            if remote is not None:
+                remote.close()
     if not args.roster and not args.instructor:
         raise ValueError("tokens needs --roster FILE or --instructor NAME")
     students = identity.roster_students(args.roster) if args.roster else []

@@ -94,6 +94,12 @@ class DaskGrading:
             except Exception as err:  # a worker lost twice, or the grader failed there
                 yield futures[future], err
 
+    def grade_text(self, text: str, student: str, assignment) -> NotebookResult:
+        """Grade one notebook given as text (``autograder.service.grading.Remote``): blocks
+        until a worker has graded it; raises what stopped it (a worker lost twice)."""
+        future = self.client.submit(grade_remotely, text, student, assignment.name, pure=False, retries=1)
+        return NotebookResult.from_dict(json.loads(json.dumps(future.result())))
+
     def close(self) -> None:
         self.client.close()
         if self.cluster is not None:

@@ -14,11 +14,12 @@ import json
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from ..core.course import ASSIGNMENTS, assignment_for
+from ..core.course import ASSIGNMENTS, Assignment, assignment_for
 from ..core.results import NotebookResult
 from ..execute import notebook
 from ..judge.engine import Grader
@@ -39,20 +40,38 @@ class RateLimited(Exception):
     allowance: Allowance
 
 
+class Remote(Protocol):
+    """Grading elsewhere (``autograder.frontends.cluster.DaskGrading``): one notebook, given as
+    text, graded by a warm ``Grader`` on a worker."""
+
+    def grade_text(self, text: str, student: str, assignment: Assignment) -> NotebookResult:
+        """The result (raises what stopped it: a worker lost twice, the grader failed there)."""
+        ...
+
+
 class Service:
     """Grading with storage, rate limits and views (thread-safe).
 
     Args:
         sessions: the database (``store.open_database``).
-        grader: the engine's ``Grader`` (its fork servers stay warm between submissions).
+        grader: the engine's ``Grader`` (its fork servers stay warm between submissions; with
+            ``remote``, it only builds the results of what the cluster could not grade).
         workers: submissions graded at once.
         limits: the course's rate limits.
+        remote: grade on a dask.distributed cluster instead of here.
     """
 
-    def __init__(self, sessions: sessionmaker, grader: Grader, workers: int, limits: RateLimits = RateLimits()):
+    def __init__(
+        self,
+        sessions: sessionmaker,
+        grader: Grader,
+        workers: int,
+        limits: RateLimits = RateLimits(),
+        remote: Remote | None = None,
+    ):
         if workers < 1:
             raise ValueError(f"workers must be at least 1. Received: workers={workers}")
-        self.sessions, self.grader, self.limits = sessions, grader, limits
+        self.sessions, self.grader, self.limits, self.remote = sessions, grader, limits, remote
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grading")
         self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="references-ahead")
         self._lock = threading.Lock()  # one attempt decided at a time: the bucket check and the insert
@@ -62,7 +81,7 @@ class Service:
         """Start the fork servers every assignment needs (they preload in the background);
         an assignment's Keras references are computed at its first submission, or read
         from the instructor's reference cache."""
-        for assignment in ASSIGNMENTS.values():
+        for assignment in ASSIGNMENTS.values() if self.remote is None else ():  # workers warm themselves
             self.grader.servers(self.grader.checks(assignment))
 
     def recover(self) -> list[int]:
@@ -106,7 +125,8 @@ class Service:
             db.add(row)
             db.commit()
             ident = row.id
-        self._ahead.submit(self._prepare, assignment, student)
+        if self.remote is None:  # on a cluster, the worker that grades it computes them
+            self._ahead.submit(self._prepare, assignment, student)
         self._queue(ident)
         return ident
 
@@ -165,7 +185,7 @@ class Service:
             row.status, row.started_at = "grading", now()
             db.commit()
             text, student, assignment = row.notebook, row.student, ASSIGNMENTS[row.assignment]
-        result = self.grader.grade_text(text, student, assignment)  # a grader's failure is its own result
+        result = self._graded(text, student, assignment)
         with self.sessions() as db:
             row = db.get(Submission, ident)
             row.status, row.finished_at = "graded", now()
@@ -175,6 +195,15 @@ class Service:
             db.commit()
         with self._lock:
             self._running.pop(ident, None)
+
+    def _graded(self, text: str, student: str, assignment: Assignment) -> NotebookResult:
+        """Graded here, or on the cluster; a grader's failure is its own result, never a 0."""
+        if self.remote is None:
+            return self.grader.grade_text(text, student, assignment)
+        try:
+            return self.remote.grade_text(text, student, assignment)
+        except Exception as err:  # a worker lost twice, or the grader failed there
+            return self.grader.failed(student, assignment, err)
 
     def close(self) -> None:
         self._ahead.shutdown(wait=False, cancel_futures=True)

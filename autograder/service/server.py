@@ -14,7 +14,7 @@ from ..execute.sandbox import Limits
 from ..judge.engine import Grader
 from . import identity
 from .bucket import RateLimits
-from .grading import Service
+from .grading import Remote, Service
 from .store import DEFAULT_URL, open_database
 
 
@@ -33,10 +33,12 @@ def serve(
     instructor_group: str = "instructors",
     isolation: str = "namespaces",
     sandbox_limits: Limits = Limits(),
+    remote: Remote | None = None,
 ) -> int:
     """Serve until stopped. Inside a JupyterHub (``in_a_hub``) students are hub users and
     members of ``instructor_group`` are instructors; standalone, people are known by the
-    tokens of ``python -m autograder tokens``."""
+    tokens of ``python -m autograder tokens``. With ``remote`` (``serve --dask``), the
+    submissions are graded on a dask.distributed cluster, ``workers`` at once."""
     from .app import Hub, make_app  # Tornado and JupyterHub's helpers: only where the service runs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
@@ -49,11 +51,12 @@ def serve(
     if sandbox_limits.threads == 0:  # submissions run side by side: no more TensorFlow threads than cores
         sandbox_limits = dataclasses.replace(sandbox_limits, threads=max(1, (os.cpu_count() or 1) // workers))
     grader = Grader(sandbox_limits, isolation=isolation)
-    service = Service(sessions, grader, workers, rate_limits)
+    service = Service(sessions, grader, workers, rate_limits, remote)
     hub = Hub(instructor_group) if in_a_hub() else None
     try:
         service.warm()
-        grader.warm_up()
+        if remote is None:
+            grader.warm_up()
         again = service.recover()
         if again:
             log.info("grading %d submissions received before a restart: %s", len(again), again)
